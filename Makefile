@@ -126,6 +126,11 @@ chart: $(LIB) examples/demo.db
 bench: deps $(LIB) dist/gen
 	SUCCESS_LIB=dist/success $(TCLSH) bench/run.tcl $(BENCH_ARGS)
 
+# ---- harness fragments --------------------------------------------------------
+# tests/reliability.mk: fuzz, oom, valgrind, threads, coverage targets.
+# examples/clients.mk: shell with the extension built in, clients.
+-include tests/reliability.mk examples/clients.mk
+
 # ---- style ---------------------------------------------------------------
 FORMAT_SRC := $(wildcard ext/*.c ext/*.h examples/*.c tests/*.c)
 lint:

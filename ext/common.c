@@ -74,9 +74,11 @@ static int sx_scan_number(const char *z, int n, int *pNeg, uint64_t *pMant,
                           int *pExp) {
   int i = 0, nDigit = 0, nSig = 0, exp = 0;
   uint64_t mant = 0;
-  while (i < n && sx_is_space(z[i])) i++;
+  while (i < n && sx_is_space(z[i]))
+    i++;
   *pNeg = 0;
-  if (i < n && (z[i] == '+' || z[i] == '-')) *pNeg = (z[i++] == '-');
+  if (i < n && (z[i] == '+' || z[i] == '-'))
+    *pNeg = (z[i++] == '-');
   for (; i < n && sx_is_digit(z[i]); i++, nDigit++) {
     if (nSig < 19) {
       if (mant || z[i] != '0') {
@@ -98,19 +100,25 @@ static int sx_scan_number(const char *z, int n, int *pNeg, uint64_t *pMant,
       }
     }
   }
-  if (nDigit == 0) return 0;
+  if (nDigit == 0)
+    return 0;
   if (i < n && (z[i] == 'e' || z[i] == 'E')) {
     int eNeg = 0, e = 0, eDigits = 0;
     i++;
-    if (i < n && (z[i] == '+' || z[i] == '-')) eNeg = (z[i++] == '-');
+    if (i < n && (z[i] == '+' || z[i] == '-'))
+      eNeg = (z[i++] == '-');
     for (; i < n && sx_is_digit(z[i]); i++, eDigits++) {
-      if (e < 100000) e = e * 10 + (z[i] - '0');
+      if (e < 100000)
+        e = e * 10 + (z[i] - '0');
     }
-    if (eDigits == 0) return 0;
+    if (eDigits == 0)
+      return 0;
     exp += eNeg ? -e : e;
   }
-  while (i < n && sx_is_space(z[i])) i++;
-  if (i != n) return 0;
+  while (i < n && sx_is_space(z[i]))
+    i++;
+  if (i != n)
+    return 0;
   *pMant = mant;
   *pExp = exp;
   return 1;
@@ -120,9 +128,12 @@ static int sx_scan_number(const char *z, int n, int *pNeg, uint64_t *pMant,
 ** as SQLite's own text-to-float conversion does. */
 static double sx_scale10(uint64_t mant, int exp) {
   long double r = (long double)mant;
-  if (mant == 0) return 0.0;
-  if (exp > 400) return HUGE_VAL;
-  if (exp < -400) return 0.0;
+  if (mant == 0)
+    return 0.0;
+  if (exp > 400)
+    return HUGE_VAL;
+  if (exp < -400)
+    return 0.0;
   while (exp >= 27) {
     r *= 1e27L;
     exp -= 27;
@@ -132,17 +143,21 @@ static double sx_scale10(uint64_t mant, int exp) {
     exp += 27;
   }
   long double p = 1.0L;
-  for (int k = 0; k < (exp < 0 ? -exp : exp); k++) p *= 10.0L;
+  for (int k = 0; k < (exp < 0 ? -exp : exp); k++)
+    p *= 10.0L;
   return (double)(exp < 0 ? r / p : r * p);
 }
 
 int sx_parse_number(const char *z, int n, double *pOut) {
   int neg, exp;
   uint64_t mant;
-  if (n < 0) n = (int)strlen(z);
-  if (!sx_scan_number(z, n, &neg, &mant, &exp)) return SX_INVALID;
+  if (n < 0)
+    n = (int)strlen(z);
+  if (!sx_scan_number(z, n, &neg, &mant, &exp))
+    return SX_INVALID;
   double x = sx_scale10(mant, exp);
-  if (!isfinite(x)) return SX_INVALID;
+  if (!isfinite(x))
+    return SX_INVALID;
   *pOut = neg ? -x : x;
   return SX_OK;
 }
@@ -161,7 +176,8 @@ int sx_number(sqlite3_value *pVal, double *pOut) {
     const char *z = (const char *)sqlite3_value_text(pVal);
     int n = sqlite3_value_bytes(pVal);
     double x;
-    if (z == 0 || sx_parse_number(z, n, &x) != SX_OK) return SX_INVALID;
+    if (z == 0 || sx_parse_number(z, n, &x) != SX_OK)
+      return SX_INVALID;
     *pOut = x;
     return SX_OK;
   }
@@ -222,7 +238,8 @@ static int sx_days_in_month(int y, int m) {
 static int sx_digits(const char *z, int n, int *pi, int nDigit) {
   int v = 0;
   for (int k = 0; k < nDigit; k++) {
-    if (*pi >= n || !sx_is_digit(z[*pi])) return -1;
+    if (*pi >= n || !sx_is_digit(z[*pi]))
+      return -1;
     v = v * 10 + (z[(*pi)++] - '0');
   }
   return v;
@@ -231,21 +248,25 @@ static int sx_digits(const char *z, int n, int *pi, int nDigit) {
 /* Reads "HH:MM[:SS[.fff]]" into milliseconds; 0 on success. */
 static int sx_parse_clock(const char *z, int n, int *pi, int64_t *pMs) {
   int h = sx_digits(z, n, pi, 2);
-  if (h < 0 || *pi >= n || z[(*pi)++] != ':') return 1;
+  if (h < 0 || *pi >= n || z[(*pi)++] != ':')
+    return 1;
   int mi = sx_digits(z, n, pi, 2);
   int s = 0, ms = 0;
-  if (mi < 0 || h > 23 || mi > 59) return 1;
+  if (mi < 0 || h > 23 || mi > 59)
+    return 1;
   if (*pi < n && z[*pi] == ':') {
     (*pi)++;
     s = sx_digits(z, n, pi, 2);
-    if (s < 0 || s > 59) return 1;
+    if (s < 0 || s > 59)
+      return 1;
     if (*pi < n && z[*pi] == '.') {
       int scale = 100, nFrac = 0;
       for ((*pi)++; *pi < n && sx_is_digit(z[*pi]); (*pi)++, nFrac++) {
         ms += (z[*pi] - '0') * scale;
         scale /= 10;
       }
-      if (nFrac == 0) return 1;
+      if (nFrac == 0)
+        return 1;
     }
   }
   *pMs = ((int64_t)h * 3600 + mi * 60 + s) * 1000 + ms;
@@ -254,46 +275,59 @@ static int sx_parse_clock(const char *z, int n, int *pi, int64_t *pMs) {
 
 int sx_parse_date_text(const char *z, int n, SxTime *pOut) {
   int i = 0;
-  if (n < 0) n = (int)strlen(z);
-  while (i < n && sx_is_space(z[i])) i++;
+  if (n < 0)
+    n = (int)strlen(z);
+  while (i < n && sx_is_space(z[i]))
+    i++;
   int y = sx_digits(z, n, &i, 4);
-  if (y < 0 || i >= n || z[i++] != '-') return SX_INVALID;
+  if (y < 0 || i >= n || z[i++] != '-')
+    return SX_INVALID;
   int m = sx_digits(z, n, &i, 2);
-  if (m < 1 || m > 12 || i >= n || z[i++] != '-') return SX_INVALID;
+  if (m < 1 || m > 12 || i >= n || z[i++] != '-')
+    return SX_INVALID;
   int d = sx_digits(z, n, &i, 2);
-  if (d < 1 || d > sx_days_in_month(y, m)) return SX_INVALID;
+  if (d < 1 || d > sx_days_in_month(y, m))
+    return SX_INVALID;
   SxTime t = sx_time_from_ymd(y, m, d);
   if (i < n && (z[i] == 'T' || z[i] == ' ')) {
     int j = i + 1;
-    while (j < n && z[j] == ' ') j++;
+    while (j < n && z[j] == ' ')
+      j++;
     if (j < n && sx_is_digit(z[j])) {
       int64_t ms;
       i = j;
-      if (sx_parse_clock(z, n, &i, &ms)) return SX_INVALID;
+      if (sx_parse_clock(z, n, &i, &ms))
+        return SX_INVALID;
       t += ms;
     }
   }
-  while (i < n && sx_is_space(z[i])) i++;
+  while (i < n && sx_is_space(z[i]))
+    i++;
   if (i < n && (z[i] == 'Z' || z[i] == 'z')) {
     i++;
   } else if (i < n && (z[i] == '+' || z[i] == '-')) {
     int sign = z[i++] == '-' ? -1 : 1;
     int oh = sx_digits(z, n, &i, 2);
-    if (oh < 0 || oh > 14 || i >= n || z[i++] != ':') return SX_INVALID;
+    if (oh < 0 || oh > 14 || i >= n || z[i++] != ':')
+      return SX_INVALID;
     int om = sx_digits(z, n, &i, 2);
-    if (om < 0 || om > 59) return SX_INVALID;
+    if (om < 0 || om > 59)
+      return SX_INVALID;
     /* 12:00+02:00 is 10:00 UTC */
     t -= sign * ((int64_t)oh * 60 + om) * 60000;
   }
-  while (i < n && sx_is_space(z[i])) i++;
-  if (i != n) return SX_INVALID;
+  while (i < n && sx_is_space(z[i]))
+    i++;
+  if (i != n)
+    return SX_INVALID;
   *pOut = t;
   return SX_OK;
 }
 
 /* The `auto` modifier's reading of a number (C2). */
 static int sx_date_from_number(double x, SxTime *pOut) {
-  if (!isfinite(x)) return SX_INVALID;
+  if (!isfinite(x))
+    return SX_INVALID;
   if (x >= 0.0 && x <= 5373484.5) {
     *pOut = (SxTime)(x * (double)SX_MS_PER_DAY + 0.5);
     return SX_OK;
@@ -316,10 +350,13 @@ int sx_date(sqlite3_value *pVal, SxTime *pOut) {
     const char *z = (const char *)sqlite3_value_text(pVal);
     int n = sqlite3_value_bytes(pVal);
     double x;
-    if (z == 0) return SX_INVALID;
-    if (sx_parse_date_text(z, n, pOut) == SX_OK) return SX_OK;
+    if (z == 0)
+      return SX_INVALID;
+    if (sx_parse_date_text(z, n, pOut) == SX_OK)
+      return SX_OK;
     /* numeric text, as imported from CSV */
-    if (sx_parse_number(z, n, &x) == SX_OK) return sx_date_from_number(x, pOut);
+    if (sx_parse_number(z, n, &x) == SX_OK)
+      return sx_date_from_number(x, pOut);
     return SX_INVALID;
   }
   default:
@@ -370,12 +407,14 @@ char *sx_value_repr(sqlite3_value *pVal) {
   case SQLITE_TEXT: {
     const unsigned char *z = sqlite3_value_text(pVal);
     int n = sqlite3_value_bytes(pVal);
-    if (z == 0) return 0;
+    if (z == 0)
+      return 0;
     /* Count characters, not bytes, so no UTF-8 sequence is cut. */
     int nChar = 0, nByte = 0;
     while (nByte < n && nChar < SX_REPR_MAX_TEXT) {
       nByte++;
-      while (nByte < n && (z[nByte] & 0xc0) == 0x80) nByte++;
+      while (nByte < n && (z[nByte] & 0xc0) == 0x80)
+        nByte++;
       nChar++;
     }
     return sqlite3_mprintf("'%.*q'%s", nByte, z, nByte < n ? "..." : "");
@@ -456,12 +495,14 @@ int sx_arg_date(sqlite3_context *ctx, const char *zFunc, const char *zWhat,
 
 void sx_json_string(sqlite3_str *pStr, const char *z, int n) {
   static const char aHex[] = "0123456789abcdef";
-  if (n < 0) n = (int)strlen(z);
+  if (n < 0)
+    n = (int)strlen(z);
   sqlite3_str_appendchar(pStr, 1, '"');
   int start = 0;
   for (int i = 0; i < n; i++) {
     unsigned char c = (unsigned char)z[i];
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c != '"' && c != '\\')
+      continue;
     sqlite3_str_append(pStr, z + start, i - start);
     start = i + 1;
     switch (c) {
@@ -521,7 +562,8 @@ void sx_json_number(sqlite3_str *pStr, double x) {
   for (int prec = 15; prec <= 17; prec++) {
     double back;
     sx_format_g(zBuf, sizeof(zBuf), prec, x);
-    if (sx_parse_number(zBuf, -1, &back) == SX_OK && back == x) break;
+    if (sx_parse_number(zBuf, -1, &back) == SX_OK && back == x)
+      break;
   }
   sqlite3_str_appendall(pStr, zBuf);
 }
@@ -545,7 +587,8 @@ void sx_json_value(sqlite3_str *pStr, sqlite3_value *pVal) {
     const unsigned char *a = sqlite3_value_blob(pVal);
     int n = sqlite3_value_bytes(pVal);
     sqlite3_str_appendchar(pStr, 1, '"');
-    for (int i = 0; i < n; i++) sqlite3_str_appendf(pStr, "%02x", a[i]);
+    for (int i = 0; i < n; i++)
+      sqlite3_str_appendf(pStr, "%02x", a[i]);
     sqlite3_str_appendchar(pStr, 1, '"');
   }
   }
@@ -580,10 +623,12 @@ static char *sx_unquote(const char *z, int n, unsigned char *pbQuoted) {
   if ((q == '\'' || q == '"' || q == '`' || q == '[') && z[n - 1] == qEnd) {
     char *zOut = sqlite3_malloc64((sqlite3_uint64)n);
     int j = 0;
-    if (zOut == 0) return 0;
+    if (zOut == 0)
+      return 0;
     for (int i = 1; i < n - 1; i++) {
       zOut[j++] = z[i];
-      if (q != '[' && z[i] == q && i + 1 < n - 1 && z[i + 1] == q) i++;
+      if (q != '[' && z[i] == q && i + 1 < n - 1 && z[i + 1] == q)
+        i++;
     }
     zOut[j] = 0;
     *pbQuoted = 1;
@@ -597,7 +642,8 @@ static void sx_trim(const char **pz, int *pn) {
     (*pz)++;
     (*pn)--;
   }
-  while (*pn > 0 && sx_is_space((*pz)[*pn - 1])) (*pn)--;
+  while (*pn > 0 && sx_is_space((*pz)[*pn - 1]))
+    (*pn)--;
 }
 
 void sx_options_free(SxOptions *pOpt) {
@@ -613,8 +659,8 @@ static int sx_option_one(const char *zModule, const SxOptionSpec *aSpec,
                          char **pzErr) {
   const char *zEq = strchr(zArg, '=');
   if (zEq == 0) {
-    *pzErr = sqlite3_mprintf("%s: expected name=value, got '%q'", zModule,
-                             zArg);
+    *pzErr =
+        sqlite3_mprintf("%s: expected name=value, got '%q'", zModule, zArg);
     return SQLITE_ERROR;
   }
   const char *zName = zArg, *zVal = zEq + 1;
@@ -629,8 +675,8 @@ static int sx_option_one(const char *zModule, const SxOptionSpec *aSpec,
     }
   }
   if (iOpt < 0) {
-    *pzErr = sqlite3_mprintf("%s: unknown option '%.*q'", zModule, nName,
-                             zName);
+    *pzErr =
+        sqlite3_mprintf("%s: unknown option '%.*q'", zModule, nName, zName);
     return SQLITE_ERROR;
   }
   if (pOpt->azValue[iOpt]) {
@@ -639,10 +685,11 @@ static int sx_option_one(const char *zModule, const SxOptionSpec *aSpec,
     return SQLITE_ERROR;
   }
   pOpt->azValue[iOpt] = sx_unquote(zVal, nVal, &pOpt->bQuoted[iOpt]);
-  if (pOpt->azValue[iOpt] == 0) return SQLITE_NOMEM;
+  if (pOpt->azValue[iOpt] == 0)
+    return SQLITE_NOMEM;
   if (pOpt->azValue[iOpt][0] == 0) {
-    *pzErr = sqlite3_mprintf("%s: option %s is empty", zModule,
-                             aSpec[iOpt].zName);
+    *pzErr =
+        sqlite3_mprintf("%s: option %s is empty", zModule, aSpec[iOpt].zName);
     return SQLITE_ERROR;
   }
   return SQLITE_OK;
@@ -664,14 +711,16 @@ int sx_options_parse(const char *zModule, const SxOptionSpec *aSpec, int nSpec,
       rc = SQLITE_ERROR;
     }
   }
-  if (rc != SQLITE_OK) sx_options_free(pOpt);
+  if (rc != SQLITE_OK)
+    sx_options_free(pOpt);
   return rc;
 }
 
 const char *sx_option(const SxOptions *pOpt, const SxOptionSpec *aSpec,
                       const char *zName) {
   for (int i = 0; i < pOpt->nSpec; i++) {
-    if (sqlite3_stricmp(aSpec[i].zName, zName) == 0) return pOpt->azValue[i];
+    if (sqlite3_stricmp(aSpec[i].zName, zName) == 0)
+      return pOpt->azValue[i];
   }
   return 0;
 }
@@ -728,7 +777,8 @@ static int sx_try_select(sqlite3 *db, const SxSource *pSrc, const char *zCol) {
   sqlite3_str_appendall(pStr, " FROM ");
   sx_sql_source(pStr, pSrc);
   char *zSql = sqlite3_str_finish(pStr);
-  if (zSql == 0) return SQLITE_NOMEM;
+  if (zSql == 0)
+    return SQLITE_NOMEM;
   int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0);
   sqlite3_finalize(pStmt);
   sqlite3_free(zSql);
@@ -739,17 +789,19 @@ int sx_source_check(sqlite3 *db, const char *zModule, const char *zSrcOpt,
                     const SxSource *pSrc, const char *const *azCol,
                     const char *const *azColOpt, int nCol, char **pzErr) {
   int rc = sx_try_select(db, pSrc, 0);
-  if (rc == SQLITE_NOMEM) return rc;
+  if (rc == SQLITE_NOMEM)
+    return rc;
   if (rc != SQLITE_OK) {
-    *pzErr = sqlite3_mprintf("%s: option %s: no such table or view %s%s%s",
-                             zModule, zSrcOpt,
-                             pSrc->zSchema ? pSrc->zSchema : "",
-                             pSrc->zSchema ? "." : "", pSrc->zTable);
+    *pzErr =
+        sqlite3_mprintf("%s: option %s: no such table or view %s%s%s", zModule,
+                        zSrcOpt, pSrc->zSchema ? pSrc->zSchema : "",
+                        pSrc->zSchema ? "." : "", pSrc->zTable);
     return SQLITE_ERROR;
   }
   for (int i = 0; i < nCol; i++) {
     rc = sx_try_select(db, pSrc, azCol[i]);
-    if (rc == SQLITE_NOMEM) return rc;
+    if (rc == SQLITE_NOMEM)
+      return rc;
     if (rc != SQLITE_OK) {
       *pzErr = sqlite3_mprintf("%s: option %s: no column %s in %s", zModule,
                                azColOpt[i], azCol[i], pSrc->zTable);
@@ -763,10 +815,12 @@ int sx_source_prepare(sqlite3 *db, const char *zModule, sqlite3_str *pStr,
                       sqlite3_stmt **ppStmt, char **pzErr) {
   char *zSql = sqlite3_str_finish(pStr);
   *ppStmt = 0;
-  if (zSql == 0) return SQLITE_NOMEM;
+  if (zSql == 0)
+    return SQLITE_NOMEM;
   int rc = sqlite3_prepare_v2(db, zSql, -1, ppStmt, 0);
   sqlite3_free(zSql);
-  if (rc == SQLITE_NOMEM) return rc;
+  if (rc == SQLITE_NOMEM)
+    return rc;
   if (rc != SQLITE_OK) {
     *pzErr = sqlite3_mprintf("%s: cannot read source: %s", zModule,
                              sqlite3_errmsg(db));
@@ -775,8 +829,8 @@ int sx_source_prepare(sqlite3 *db, const char *zModule, sqlite3_str *pStr,
   return SQLITE_OK;
 }
 
-char *sx_cell_error(const char *zModule, const SxSource *pSrc,
-                    const char *zCol, const char *zWhat, sqlite3_value *pVal) {
+char *sx_cell_error(const char *zModule, const SxSource *pSrc, const char *zCol,
+                    const char *zWhat, sqlite3_value *pVal) {
   char *zRepr = sx_value_repr(pVal);
   char *zMsg = 0;
   if (zRepr) {
@@ -792,7 +846,8 @@ int sx_declare_vtab(sqlite3 *db, const char *const *azCol, int nCol,
   sqlite3_str *pStr = sqlite3_str_new(db);
   sqlite3_str_appendall(pStr, "CREATE TABLE x(");
   for (int i = 0; i < nCol; i++) {
-    if (i) sqlite3_str_appendall(pStr, ", ");
+    if (i)
+      sqlite3_str_appendall(pStr, ", ");
     sx_sql_ident(pStr, azCol[i]);
   }
   for (int i = 0; i < nHidden; i++) {
@@ -802,7 +857,8 @@ int sx_declare_vtab(sqlite3 *db, const char *const *azCol, int nCol,
   }
   sqlite3_str_appendall(pStr, ")");
   char *zSql = sqlite3_str_finish(pStr);
-  if (zSql == 0) return SQLITE_NOMEM;
+  if (zSql == 0)
+    return SQLITE_NOMEM;
   int rc = sqlite3_declare_vtab(db, zSql);
   sqlite3_free(zSql);
   return rc;
@@ -811,7 +867,8 @@ int sx_declare_vtab(sqlite3 *db, const char *const *azCol, int nCol,
 int sx_find_eq(const sqlite3_index_info *pInfo, int iCol) {
   for (int i = 0; i < pInfo->nConstraint; i++) {
     const struct sqlite3_index_constraint *c = &pInfo->aConstraint[i];
-    if (c->usable && c->iColumn == iCol && c->op == SQLITE_INDEX_CONSTRAINT_EQ) {
+    if (c->usable && c->iColumn == iCol &&
+        c->op == SQLITE_INDEX_CONSTRAINT_EQ) {
       return i;
     }
   }
@@ -825,11 +882,14 @@ void sx_vtab_error(sqlite3_vtab *pVtab, char *zMsg) {
 
 int sx_grow(void **paElem, sqlite3_int64 *pnAlloc, sqlite3_int64 nNeed,
             size_t szElem) {
-  if (nNeed <= *pnAlloc) return SQLITE_OK;
+  if (nNeed <= *pnAlloc)
+    return SQLITE_OK;
   sqlite3_int64 nNew = *pnAlloc ? *pnAlloc * 2 : 16;
-  while (nNew < nNeed) nNew *= 2;
+  while (nNew < nNeed)
+    nNew *= 2;
   void *aNew = sqlite3_realloc64(*paElem, (sqlite3_uint64)nNew * szElem);
-  if (aNew == 0) return SQLITE_NOMEM;
+  if (aNew == 0)
+    return SQLITE_NOMEM;
   *paElem = aNew;
   *pnAlloc = nNew;
   return SQLITE_OK;

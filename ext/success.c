@@ -19,26 +19,29 @@ typedef struct SxModule {
 } SxModule;
 
 static const SxModule aModule[] = {
-    {"core", sx_core_register},           {"health", sx_health_register},
-    {"nps", sx_nps_register},             {"pareto", sx_pareto_register},
-    {"milestone", sx_milestone_register}, {"revenue", sx_revenue_register},
+    {"core", sx_core_register},
+    {"health", sx_health_register},
+    {"nps", sx_nps_register},
+    {"pareto", sx_pareto_register},
+    {"milestone", sx_milestone_register},
+    {"revenue", sx_revenue_register},
     {"churn", sx_churn_register},
 };
 
 #ifdef _WIN32
 __declspec(dllexport)
 #endif
-int sqlite3_success_init(sqlite3 *db, char **pzErrMsg,
-                         const sqlite3_api_routines *pApi) {
+    int sqlite3_success_init(sqlite3 *db, char **pzErrMsg,
+                             const sqlite3_api_routines *pApi) {
   SQLITE_EXTENSION_INIT2(pApi);
   for (int i = 0; i < SX_ARRAY_SIZE(aModule); i++) {
     char *zErr = 0;
     int rc = aModule[i].xRegister(db, &zErr);
     if (rc != SQLITE_OK) {
       if (pzErrMsg) {
-        *pzErrMsg = sqlite3_mprintf("sqlite-success: module %s: %s",
-                                    aModule[i].zName,
-                                    zErr ? zErr : sqlite3_errstr(rc));
+        *pzErrMsg =
+            sqlite3_mprintf("sqlite-success: module %s: %s", aModule[i].zName,
+                            zErr ? zErr : sqlite3_errstr(rc));
       }
       sqlite3_free(zErr);
       return rc;

@@ -215,8 +215,8 @@ int sx_source_prepare(sqlite3 *db, const char *zModule, sqlite3_str *pStr,
 
 /* A message for a bad source cell, sqlite3_mprintf'd:
 ** "zModule: column <zCol> of <table>: zWhat, got <repr>". */
-char *sx_cell_error(const char *zModule, const SxSource *pSrc,
-                    const char *zCol, const char *zWhat, sqlite3_value *pVal);
+char *sx_cell_error(const char *zModule, const SxSource *pSrc, const char *zCol,
+                    const char *zWhat, sqlite3_value *pVal);
 
 /* Declares the virtual table's schema: columns azCol[0..nCol-1] (quoted)
 ** then nHidden hidden columns azHidden[]. */

@@ -25,8 +25,8 @@ static void check(const char *zName, int ok, const char *zDetail) {
 
 static void check_str(const char *zName, const char *zGot, const char *zWant) {
   char zDetail[400];
-  snprintf(zDetail, sizeof(zDetail), "got [%s] want [%s]", zGot ? zGot : "(null)",
-           zWant);
+  snprintf(zDetail, sizeof(zDetail), "got [%s] want [%s]",
+           zGot ? zGot : "(null)", zWant);
   check(zName, zGot && strcmp(zGot, zWant) == 0, zDetail);
 }
 
@@ -107,7 +107,8 @@ static void test_json_numbers(sqlite3 *db) {
     sx_json_number(p, x);
     char *z = sqlite3_str_finish(p);
     double back;
-    if (z == 0 || sx_parse_number(z, -1, &back) != SX_OK || back != x) bad++;
+    if (z == 0 || sx_parse_number(z, -1, &back) != SX_OK || back != x)
+      bad++;
     sqlite3_free(z);
   }
   check("json-number-roundtrip", bad == 0, "some values did not read back");
@@ -189,7 +190,8 @@ static void test_dates(sqlite3 *db) {
     SxTime t;
     if (sx_parse_date_text(z, -1, &t) != SX_OK ||
         fabs((double)t / SX_MS_PER_DAY - julianday_of(db, z)) > 1e-8) {
-      if (bad++ < 3) printf("# mismatch on %s\n", z);
+      if (bad++ < 3)
+        printf("# mismatch on %s\n", z);
     }
     char zBuf[SX_DATE_BUF];
     if (strcmp(sx_time_text(t, zBuf), z) != 0 && bad++ < 3) {
@@ -209,7 +211,8 @@ static int date_of_sql(sqlite3 *db, const char *zExpr, char *zOut) {
   if (sqlite3_step(pStmt) == SQLITE_ROW) {
     SxTime t;
     rc = sx_date(sqlite3_column_value(pStmt, 0), &t);
-    if (rc == SX_OK) sx_time_text(t, zOut);
+    if (rc == SX_OK)
+      sx_time_text(t, zOut);
   }
   sqlite3_finalize(pStmt);
   return rc;
@@ -221,17 +224,17 @@ static void test_date_values(sqlite3 *db) {
     int rc;
     const char *zWant;
   } aCase[] = {
-      {"2460370.5", SX_OK, "2024-03-01"},           /* Julian day */
-      {"2460371", SX_OK, "2024-03-01 12:00:00"},    /* noon */
-      {"'2460370.5'", SX_OK, "2024-03-01"},         /* numeric text */
-      {"1709251200", SX_OK, "2024-03-01"},          /* Unix seconds */
-      {"-86400", SX_OK, "1969-12-31"},              /* negative: Unix */
-      {"5373484.5", SX_OK, "10000-01-01"},          /* last Julian day */
+      {"2460370.5", SX_OK, "2024-03-01"},        /* Julian day */
+      {"2460371", SX_OK, "2024-03-01 12:00:00"}, /* noon */
+      {"'2460370.5'", SX_OK, "2024-03-01"},      /* numeric text */
+      {"1709251200", SX_OK, "2024-03-01"},       /* Unix seconds */
+      {"-86400", SX_OK, "1969-12-31"},           /* negative: Unix */
+      {"5373484.5", SX_OK, "10000-01-01"},       /* last Julian day */
       {"5373483.5", SX_OK, "9999-12-31"},
-      {"5373485", SX_OK, "1970-03-04 04:38:05"},    /* past it: Unix */
-      {"253402300800", SX_INVALID, 0},              /* past year 9999 */
-      {"9e999", SX_INVALID, 0},                     /* Inf */
-      {"x'01'", SX_INVALID, 0},                     /* blob */
+      {"5373485", SX_OK, "1970-03-04 04:38:05"}, /* past it: Unix */
+      {"253402300800", SX_INVALID, 0},           /* past year 9999 */
+      {"9e999", SX_INVALID, 0},                  /* Inf */
+      {"x'01'", SX_INVALID, 0},                  /* blob */
       {"'soon'", SX_INVALID, 0},
       {"NULL", SX_NULL, 0},
   };
@@ -260,8 +263,7 @@ static void test_repr(sqlite3 *db) {
       {"'it''s'", "'it''s'"},
       {"x'0a1b'", "x'0a1b'"},
       {"zeroblob(20)", "x'00000000000000000000000000000000'..."},
-      {"printf('%.50c', 'a')",
-       "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'..."},
+      {"printf('%.50c', 'a')", "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'..."},
       {"printf('%.45c', char(233))",
        "'\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3"
        "\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
@@ -285,8 +287,7 @@ static void test_repr(sqlite3 *db) {
 }
 
 /* ---- options ---- */
-static const SxOptionSpec aSpec[] = {
-    {"source", 1}, {"key", 1}, {"cutoffs", 0}};
+static const SxOptionSpec aSpec[] = {{"source", 1}, {"key", 1}, {"cutoffs", 0}};
 
 static void options_case(const char *zName, int argc, const char **argv,
                          const char *zWantErr, const char *zWantSource,
@@ -309,7 +310,8 @@ static void options_case(const char *zName, int argc, const char **argv,
 static void test_options(void) {
   const char *a1[] = {"m", "main", "t", "source = accounts", "KEY=id"};
   options_case("opt-bare", 5, a1, 0, "accounts", 0);
-  const char *a2[] = {"m", "main", "t", "source='a\"b; DROP TABLE x'", "key=id"};
+  const char *a2[] = {"m", "main", "t", "source='a\"b; DROP TABLE x'",
+                      "key=id"};
   options_case("opt-quoted", 5, a2, 0, "a\"b; DROP TABLE x", 1);
   const char *a3[] = {"m", "main", "t", "source=\"it\"\"s\"", "key=[k]"};
   options_case("opt-dquoted", 5, a3, 0, "it\"s", 1);
@@ -340,7 +342,8 @@ static void test_options(void) {
 
 int main(void) {
   sqlite3 *db;
-  if (sqlite3_open(":memory:", &db) != SQLITE_OK) return 2;
+  if (sqlite3_open(":memory:", &db) != SQLITE_OK)
+    return 2;
   test_numbers();
   test_json_numbers(db);
   test_dates(db);
