@@ -768,14 +768,18 @@ void sx_sql_source(sqlite3_str *pStr, const SxSource *pSrc) {
 static int sx_try_select(sqlite3 *db, const SxSource *pSrc, const char *zCol) {
   sqlite3_str *pStr = sqlite3_str_new(db);
   sqlite3_stmt *pStmt = 0;
+  /* The column is qualified (s."col"): a bare "col" that names no column
+  ** would be read as the string 'col' where double-quoted strings are on. */
   sqlite3_str_appendall(pStr, "SELECT ");
   if (zCol) {
+    sqlite3_str_appendall(pStr, "s.");
     sx_sql_ident(pStr, zCol);
   } else {
     sqlite3_str_appendall(pStr, "*");
   }
   sqlite3_str_appendall(pStr, " FROM ");
   sx_sql_source(pStr, pSrc);
+  sqlite3_str_appendall(pStr, " AS s");
   char *zSql = sqlite3_str_finish(pStr);
   if (zSql == 0)
     return SQLITE_NOMEM;

@@ -197,7 +197,10 @@ void sx_source_free(SxSource *pSrc);
 
 /* Appends "schema"."table" (or "table") with identifiers quoted. */
 void sx_sql_source(sqlite3_str *pStr, const SxSource *pSrc);
-/* Appends "ident" quoted for SQL (embedded quotes doubled). */
+/* Appends "ident" quoted for SQL (embedded quotes doubled). In queries over
+** a source, qualify columns (FROM <source> AS s ... s."col"): an unqualified
+** "col" naming no column would be read as the string 'col' by SQLite's
+** double-quoted-string fallback, silently. */
 void sx_sql_ident(sqlite3_str *pStr, const char *zIdent);
 
 /* Checks at CREATE that the source exists and has each column azCol[i]

@@ -340,6 +340,29 @@ static void test_options(void) {
   sx_source_free(&src);
 }
 
+static void test_source_check(sqlite3 *db) {
+  SxSource src;
+  char *zErr = 0;
+  const char *azCol[] = {"a", "nope"};
+  const char *azOpt[] = {"key", "value"};
+  sqlite3_exec(db, "CREATE TABLE \"t x\"(a, b)", 0, 0, 0);
+  sx_source_init(&src, "t x", 1);
+  int rc = sx_source_check(db, "demo", "source", &src, azCol, azOpt, 1, &zErr);
+  check("source-check-ok", rc == SQLITE_OK, zErr);
+  rc = sx_source_check(db, "demo", "source", &src, azCol, azOpt, 2, &zErr);
+  check_str("source-check-column", rc == SQLITE_OK ? "(ok)" : zErr,
+            "demo: option value: no column nope in t x");
+  sqlite3_free(zErr);
+  zErr = 0;
+  sx_source_free(&src);
+  sx_source_init(&src, "missing", 0);
+  rc = sx_source_check(db, "demo", "source", &src, azCol, azOpt, 1, &zErr);
+  check_str("source-check-table", rc == SQLITE_OK ? "(ok)" : zErr,
+            "demo: option source: no such table or view missing");
+  sqlite3_free(zErr);
+  sx_source_free(&src);
+}
+
 int main(void) {
   sqlite3 *db;
   if (sqlite3_open(":memory:", &db) != SQLITE_OK)
@@ -350,6 +373,7 @@ int main(void) {
   test_date_values(db);
   test_repr(db);
   test_options();
+  test_source_check(db);
   sqlite3_close(db);
   printf("unit: %d passed, %d failed\n", nPass, nFail);
   return nFail ? 1 : 0;
