@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ */
@@ -124,28 +125,28 @@ static int sx_scan_number(const char *z, int n, int *pNeg, uint64_t *pMant,
   return 1;
 }
 
-/* mant * 10^exp, computed in long double (exact powers of ten up to 10^27),
-** as SQLite's own text-to-float conversion does. */
+/* mant * 10^exp, correctly rounded without relying on long double (which
+** is plain double on some targets and under valgrind):
+**  - mant <= 2^53 and |exp| <= 22: both operands are exact doubles, so one
+**    IEEE multiplication or division rounds correctly (Clinger's fast path);
+**  - otherwise strtod() on "<mant>e<exp>", which is correctly rounded in
+**    glibc, musl and the BSDs, and needs no decimal point, so the process
+**    locale cannot change the result.
+** Inputs with more than 19 significant digits were cut to 19 by the scanner
+** (within one unit in the last place). */
 static double sx_scale10(uint64_t mant, int exp) {
-  long double r = (long double)mant;
+  static const double aPow10[] = {
+      1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   if (mant == 0)
     return 0.0;
-  if (exp > 400)
-    return HUGE_VAL;
-  if (exp < -400)
-    return 0.0;
-  while (exp >= 27) {
-    r *= 1e27L;
-    exp -= 27;
+  if (mant <= (1ULL << 53) && exp >= -22 && exp <= 22) {
+    double m = (double)mant;
+    return exp < 0 ? m / aPow10[-exp] : m * aPow10[exp];
   }
-  while (exp <= -27) {
-    r /= 1e27L;
-    exp += 27;
-  }
-  long double p = 1.0L;
-  for (int k = 0; k < (exp < 0 ? -exp : exp); k++)
-    p *= 10.0L;
-  return (double)(exp < 0 ? r / p : r * p);
+  char zBuf[48];
+  snprintf(zBuf, sizeof(zBuf), "%llue%d", (unsigned long long)mant, exp);
+  return strtod(zBuf, 0);
 }
 
 int sx_parse_number(const char *z, int n, double *pOut) {
