@@ -1,0 +1,42 @@
+# revenue.tcl -- benchmark entries of the revenue module (ext/revenue.c).
+#
+# mrr_movements reads the source once in key order (the index
+# mrr_history(customer_id, month) gives that order without a sort), plus one
+# plain scan of the period column to learn the last period of the source;
+# the reference (sql/reference/revenue.sql) is LAG over a period spine; the
+# floor is the bare ordered read the virtual table cannot avoid. Memory:
+# one customer at a time, so the ext peak is flat from 50k to 200k
+# customers (the runner's memory table).
+
+bench_entry revenue_movements {
+  title  {mrr_movements virtual table (24 months of MRR history)}
+  unit   customers
+  sizes  {50000 200000}
+  gen    {--tables mrr_history --months 24}
+  setup  "CREATE VIRTUAL TABLE temp.mv USING mrr_movements(
+            source=mrr_history, key=customer_id, period=month, value=mrr);
+          [reference revenue]"
+  ext    {SELECT count(*), round(sum(delta), 2), sum(movement = 'churn')
+          FROM mv}
+  ref    {SELECT count(*), round(sum(delta), 2), sum(movement = 'churn')
+          FROM ref_mrr_movements}
+  floor  {SELECT count(*), round(sum(mrr), 2), max(month)
+          FROM (SELECT customer_id, month, mrr FROM mrr_history
+                ORDER BY customer_id, month)}
+  target {ref 0.333 floor 1.5}
+}
+
+bench_entry revenue_movements_one_key {
+  title  {mrr_movements, one customer (WHERE customer_id = ?)}
+  unit   customers
+  sizes  {50000 200000}
+  gen    {--tables mrr_history --months 24}
+  setup  "CREATE VIRTUAL TABLE temp.mv USING mrr_movements(
+            source=mrr_history, key=customer_id, period=month, value=mrr);
+          [reference revenue]"
+  ext    {SELECT count(*), round(sum(delta), 2) FROM mv WHERE customer_id = 4242}
+  ref    {SELECT count(*), round(sum(delta), 2) FROM ref_mrr_movements
+          WHERE customer_id = 4242}
+  floor  {SELECT count(*), max(month) FROM mrr_history}
+  target {ref 0.333 floor 1.5}
+}
