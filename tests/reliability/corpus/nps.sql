@@ -1,0 +1,22 @@
+-- nps: nps_category, nps (SPEC 3).
+SELECT nps_category(score), count(*) FROM nps_responses GROUP BY 1 ORDER BY 1;
+SELECT nps_category(9.0), nps_category('10'), nps_category(NULL), nps_category(0), nps_category(6), nps_category(7), nps_category(8);
+SELECT nps_category(9.5);
+SELECT nps_category(11);
+SELECT nps_category(-1);
+SELECT nps_category('abc');
+SELECT nps_category(x'09');
+SELECT nps_category(9e999);
+SELECT nps_category(-9e999);
+SELECT nps_category(' 9 ');
+SELECT nps_category(1e18);
+SELECT nps_category(a) FROM v;
+SELECT nps(score) FROM nps_responses;
+SELECT customer_id, nps(score) FROM nps_responses GROUP BY customer_id ORDER BY 1;
+SELECT nps(score) OVER (ORDER BY responded_at, customer_id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM nps_responses;
+SELECT nps(score) OVER (ORDER BY responded_at, customer_id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM nps_responses;
+SELECT nps(score) FROM nps_responses WHERE 0;
+SELECT nps(score) FROM dirty_nps_responses;
+SELECT nps(score) FROM dirty_nps_responses WHERE score IS NULL;
+SELECT nps(a) FROM v;
+SELECT nps(x) FROM (SELECT 10 AS x UNION ALL SELECT '9' UNION ALL SELECT 9.0);
