@@ -7,6 +7,10 @@
 #   make static     dist/libsuccess.a (sources built with -DSQLITE_CORE)
 #   make lint       clang-format check;  make format  rewrites in place
 #   make install [PREFIX=/usr/local DESTDIR=]   make uninstall   make clean
+#   make chart      docs/img/pareto.png from the demo database (gnuplot)
+#   make shell      dist/sqlite3-success: the sqlite3 shell with the extension built in
+#   make clients    every installed client program on the demo; make node-deps
+#   make fuzz | oom | valgrind | threads | coverage | reliability   (tests/reliability.mk)
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -15,6 +19,9 @@ TCLSH   ?= tclsh
 PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
 DOCDIR  ?= $(PREFIX)/share/doc/sqlite-success
+SHAREDIR ?= $(PREFIX)/share/sqlite-success
+DOC_IMG := $(wildcard docs/img/*.png docs/img/*.svg)
+VIEWS   := $(wildcard sql/views/*.sql)
 
 UNAME_S := $(shell uname -s 2>/dev/null)
 ifeq ($(UNAME_S),Darwin)
@@ -132,8 +139,12 @@ bench: deps $(LIB) dist/gen
 -include tests/reliability.mk examples/clients.mk
 
 # ---- style ---------------------------------------------------------------
-FORMAT_SRC := $(wildcard ext/*.c ext/*.h examples/*.c tests/*.c)
+FORMAT_SRC := $(wildcard ext/*.c ext/*.h examples/*.c examples/clients/*.c \
+                          tests/*.c tests/fuzz/*.c tests/fuzz/*.h)
 lint:
+	@command -v clang-format >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang-format >/dev/null; } || \
+	  { echo "make lint needs clang-format (Debian: apt-get install clang-format)"; exit 1; }
 	clang-format --dry-run -Werror $(FORMAT_SRC)
 
 format:
@@ -141,16 +152,28 @@ format:
 
 # ---- install -------------------------------------------------------------
 install: $(LIB) dist/libsuccess.a
-	install -d $(DESTDIR)$(LIBDIR)/sqlite-success $(DESTDIR)$(DOCDIR)
+	install -d $(DESTDIR)$(LIBDIR)/sqlite-success $(DESTDIR)$(DOCDIR) \
+	           $(DESTDIR)$(SHAREDIR)/views
 	install -m 0755 $(LIB) $(DESTDIR)$(LIBDIR)/sqlite-success/success.$(SO)
 	install -m 0644 dist/libsuccess.a $(DESTDIR)$(LIBDIR)/libsuccess.a
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	$(if $(DOC_IMG),install -d $(DESTDIR)$(DOCDIR)/img)
+	$(if $(DOC_IMG),install -m 0644 $(DOC_IMG) $(DESTDIR)$(DOCDIR)/img/)
+	install -m 0644 sql/schema.sql $(DESTDIR)$(SHAREDIR)/
+	install -m 0644 $(VIEWS) $(DESTDIR)$(SHAREDIR)/views/
 
+# Removes only what install put there (DOCDIR may be a shared folder).
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/sqlite-success/success.$(SO) \
 	      $(DESTDIR)$(LIBDIR)/libsuccess.a
 	-rmdir $(DESTDIR)$(LIBDIR)/sqlite-success
-	rm -rf $(DESTDIR)$(DOCDIR)
+	rm -f $(DESTDIR)$(DOCDIR)/README.md \
+	      $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(wildcard docs/*.md))) \
+	      $(addprefix $(DESTDIR)$(DOCDIR)/img/,$(notdir $(DOC_IMG)))
+	-rmdir $(DESTDIR)$(DOCDIR)/img $(DESTDIR)$(DOCDIR)
+	rm -f $(DESTDIR)$(SHAREDIR)/schema.sql \
+	      $(addprefix $(DESTDIR)$(SHAREDIR)/views/,$(notdir $(VIEWS)))
+	-rmdir $(DESTDIR)$(SHAREDIR)/views $(DESTDIR)$(SHAREDIR)
 
 clean:
 	rm -rf dist examples/demo.db

@@ -31,7 +31,7 @@ foreach f $files {
     incr total_passed $p
     incr total_failed $fl
     foreach line [split $out \n] {
-      if {[string match "!*" $line]} {puts $line}
+      if {[string match "!*" $line] || [string match "# *" $line]} {puts $line}
     }
     puts [format "%-28s %5d passed, %3d failed  (%.1f s)" $name $p $fl \
               [expr {$ms / 1000.0}]]

@@ -93,8 +93,11 @@ proc tester_record {name ok got expected} {
     incr ::tester(failed)
     lappend ::tester(failures) $full
     puts "! $::tester(file) $full failed"
-    puts "!   expected: \[$expected\]"
-    puts "!   got:      \[$got\]"
+    foreach {label text} [list expected $expected "got     " $got] {
+      set lines [split "\[$text\]" \n]
+      puts "!   $label: [lindex $lines 0]"
+      foreach l [lrange $lines 1 end] {puts "!   $l"}
+    }
   }
 }
 

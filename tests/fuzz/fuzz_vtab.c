@@ -137,8 +137,8 @@ static void find_modules(void) {
     for (int i = 0; i < nModule; i++)
       fprintf(stderr, "module %s\n", azModule[i]);
     for (int i = 0; i < nOption; i++)
-      fprintf(stderr, "option %s %s=%s\n", aOption[i].zModule,
-              aOption[i].zName, aOption[i].zValue);
+      fprintf(stderr, "option %s %s=%s\n", aOption[i].zModule, aOption[i].zName,
+              aOption[i].zValue);
   }
 }
 
