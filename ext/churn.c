@@ -74,13 +74,7 @@ static int churn_arg_flag(sqlite3_context *ctx, const char *zFunc,
   if (rc == SX_NULL)
     return rc;
   if (rc != SX_OK || (x != 0 && x != 1)) {
-    char *z = sqlite3_mprintf("%s must be 0 or 1", zWhat);
-    if (z == 0) {
-      sqlite3_result_error_nomem(ctx);
-    } else {
-      sx_error_got(ctx, zFunc, z, pVal);
-    }
-    sqlite3_free(z);
+    sx_error_value(ctx, zFunc, pVal, "%s must be 0 or 1", zWhat);
     return SX_INVALID;
   }
   *pOut = x != 0;
@@ -151,13 +145,7 @@ static int churn_arg_days(sqlite3_context *ctx, const char *zWhat,
   double x;
   int rc = sx_arg_number(ctx, zFunc, zWhat, pVal, &x);
   if (rc == SX_OK && x < 0) {
-    char *z = sqlite3_mprintf("%s must not be negative", zWhat);
-    if (z == 0) {
-      sqlite3_result_error_nomem(ctx);
-    } else {
-      sx_error_got(ctx, zFunc, z, pVal);
-    }
-    sqlite3_free(z);
+    sx_error_value(ctx, zFunc, pVal, "%s must not be negative", zWhat);
     return SX_INVALID;
   }
   if (rc == SX_OK)
@@ -445,19 +433,8 @@ static int churn_init(sqlite3 *db, int argc, const char *const *argv,
   return SQLITE_OK;
 }
 
-static int churn_create(sqlite3 *db, void *pAux, int argc,
-                        const char *const *argv, sqlite3_vtab **ppVtab,
-                        char **pzErr) {
-  (void)pAux;
-  return churn_init(db, argc, argv, ppVtab, pzErr, 1);
-}
-
-static int churn_connect(sqlite3 *db, void *pAux, int argc,
-                         const char *const *argv, sqlite3_vtab **ppVtab,
-                         char **pzErr) {
-  (void)pAux;
-  return churn_init(db, argc, argv, ppVtab, pzErr, 0);
-}
+/* xCreate checks the sources, xConnect does not. */
+SX_VTAB_CREATE_CONNECT(churn_create, churn_connect, churn_init)
 
 static int churn_disconnect(sqlite3_vtab *pBase) {
   churn_vtab_free((ChurnVtab *)pBase);

@@ -460,17 +460,25 @@ void sx_error_got(sqlite3_context *ctx, const char *zFunc, const char *zWhat,
   sqlite3_free(zRepr);
 }
 
+void sx_error_value(sqlite3_context *ctx, const char *zFunc,
+                    sqlite3_value *pVal, const char *zFmt, ...) {
+  va_list ap;
+  va_start(ap, zFmt);
+  char *zWhat = sqlite3_vmprintf(zFmt, ap);
+  va_end(ap);
+  if (zWhat == 0) {
+    sqlite3_result_error_nomem(ctx);
+  } else {
+    sx_error_got(ctx, zFunc, zWhat, pVal);
+  }
+  sqlite3_free(zWhat);
+}
+
 int sx_arg_number(sqlite3_context *ctx, const char *zFunc, const char *zWhat,
                   sqlite3_value *pVal, double *pOut) {
   int rc = sx_number(pVal, pOut);
   if (rc == SX_INVALID) {
-    char *z = sqlite3_mprintf("%s must be a number", zWhat);
-    if (z == 0) {
-      sqlite3_result_error_nomem(ctx);
-    } else {
-      sx_error_got(ctx, zFunc, z, pVal);
-    }
-    sqlite3_free(z);
+    sx_error_value(ctx, zFunc, pVal, "%s must be a number", zWhat);
   }
   return rc;
 }
@@ -479,13 +487,7 @@ int sx_arg_date(sqlite3_context *ctx, const char *zFunc, const char *zWhat,
                 sqlite3_value *pVal, SxTime *pOut) {
   int rc = sx_date(pVal, pOut);
   if (rc == SX_INVALID) {
-    char *z = sqlite3_mprintf("%s must be a date", zWhat);
-    if (z == 0) {
-      sqlite3_result_error_nomem(ctx);
-    } else {
-      sx_error_got(ctx, zFunc, z, pVal);
-    }
-    sqlite3_free(z);
+    sx_error_value(ctx, zFunc, pVal, "%s must be a date", zWhat);
   }
   return rc;
 }

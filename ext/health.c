@@ -205,13 +205,7 @@ static int hx_arg_param(sqlite3_context *ctx, const char *zFunc,
                         const char *zWhat, sqlite3_value *pVal, double *pOut) {
   if (sx_number(pVal, pOut) == SX_OK)
     return 0;
-  char *z = sqlite3_mprintf("%s must be a number", zWhat);
-  if (z == 0) {
-    sqlite3_result_error_nomem(ctx);
-  } else {
-    sx_error_got(ctx, zFunc, z, pVal);
-  }
-  sqlite3_free(z);
+  sx_error_value(ctx, zFunc, pVal, "%s must be a number", zWhat);
   return 1;
 }
 

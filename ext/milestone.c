@@ -183,13 +183,7 @@ static int ms_arg_nonneg(sqlite3_context *ctx, const char *zFunc,
   if (rc == SX_NULL && bNullOk)
     return SX_NULL;
   if (rc != SX_OK || *pX < 0.0) {
-    char *zMsg = sqlite3_mprintf("%s must be a non-negative number", zWhat);
-    if (zMsg == 0) {
-      sqlite3_result_error_nomem(ctx);
-    } else {
-      sx_error_got(ctx, zFunc, zMsg, pVal);
-    }
-    sqlite3_free(zMsg);
+    sx_error_value(ctx, zFunc, pVal, "%s must be a non-negative number", zWhat);
     return SX_INVALID;
   }
   return SX_OK;
@@ -845,20 +839,8 @@ static int ms_vtab_open_table(sqlite3 *db, int argc, const char *const *argv,
   return SQLITE_OK;
 }
 
-static int ms_create(sqlite3 *db, void *pAux, int argc, const char *const *argv,
-                     sqlite3_vtab **ppVtab, char **pzErr) {
-  (void)pAux;
-  return ms_vtab_open_table(db, argc, argv, ppVtab, pzErr, 1);
-}
-
-/* xConnect does not read the sources, so a table whose source was dropped
-** can still be dropped (rule 6). */
-static int ms_connect(sqlite3 *db, void *pAux, int argc,
-                      const char *const *argv, sqlite3_vtab **ppVtab,
-                      char **pzErr) {
-  (void)pAux;
-  return ms_vtab_open_table(db, argc, argv, ppVtab, pzErr, 0);
-}
+/* xCreate checks the sources, xConnect does not. */
+SX_VTAB_CREATE_CONNECT(ms_create, ms_connect, ms_vtab_open_table)
 
 static int ms_disconnect(sqlite3_vtab *pVtab) {
   ms_vtab_free((MsVtab *)pVtab);

@@ -1222,19 +1222,8 @@ static int pareto_init(sqlite3 *db, int argc, const char *const *argv,
   return SQLITE_OK;
 }
 
-static int pareto_create(sqlite3 *db, void *pAux, int argc,
-                         const char *const *argv, sqlite3_vtab **ppVtab,
-                         char **pzErr) {
-  (void)pAux;
-  return pareto_init(db, argc, argv, ppVtab, pzErr, 1);
-}
-
-static int pareto_connect(sqlite3 *db, void *pAux, int argc,
-                          const char *const *argv, sqlite3_vtab **ppVtab,
-                          char **pzErr) {
-  (void)pAux;
-  return pareto_init(db, argc, argv, ppVtab, pzErr, 0);
-}
+/* xCreate checks the sources, xConnect does not. */
+SX_VTAB_CREATE_CONNECT(pareto_create, pareto_connect, pareto_init)
 
 /* xDisconnect and xDestroy: the source is never touched (SPEC 1). */
 static int pareto_disconnect(sqlite3_vtab *pVtab) {

@@ -726,13 +726,7 @@ static int mrr_arg_mrr(sqlite3_context *ctx, const char *zFunc,
                        const char *zWhat, sqlite3_value *pVal, double *pOut) {
   int rc = sx_arg_number(ctx, zFunc, zWhat, pVal, pOut);
   if (rc == SX_OK && *pOut < 0) {
-    char *z = sqlite3_mprintf("%s must not be negative", zWhat);
-    if (z == 0) {
-      sqlite3_result_error_nomem(ctx);
-    } else {
-      sx_error_got(ctx, zFunc, z, pVal);
-    }
-    sqlite3_free(z);
+    sx_error_value(ctx, zFunc, pVal, "%s must not be negative", zWhat);
     return SX_INVALID;
   }
   return rc;
@@ -916,19 +910,8 @@ static int mov_init(sqlite3 *db, int argc, const char *const *argv,
   return SQLITE_OK;
 }
 
-static int mov_create(sqlite3 *db, void *pAux, int argc,
-                      const char *const *argv, sqlite3_vtab **ppVtab,
-                      char **pzErr) {
-  (void)pAux;
-  return mov_init(db, argc, argv, ppVtab, pzErr, 1);
-}
-
-static int mov_connect(sqlite3 *db, void *pAux, int argc,
-                       const char *const *argv, sqlite3_vtab **ppVtab,
-                       char **pzErr) {
-  (void)pAux;
-  return mov_init(db, argc, argv, ppVtab, pzErr, 0);
-}
+/* xCreate checks the sources, xConnect does not. */
+SX_VTAB_CREATE_CONNECT(mov_create, mov_connect, mov_init)
 
 static int mov_disconnect(sqlite3_vtab *pBase) {
   MovVtab *pVtab = (MovVtab *)pBase;

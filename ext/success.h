@@ -130,6 +130,11 @@ void sx_error(sqlite3_context *ctx, const char *zFunc, const char *zFmt, ...);
 void sx_error_got(sqlite3_context *ctx, const char *zFunc, const char *zWhat,
                   sqlite3_value *pVal);
 
+/* Sets "zFunc(): <zFmt formatted>, got <repr of pVal>" (reports OOM
+** itself): sx_error_value(ctx, "f", v, "%s must be 0 or 1", "flag"). */
+void sx_error_value(sqlite3_context *ctx, const char *zFunc,
+                    sqlite3_value *pVal, const char *zFmt, ...);
+
 /* Reads argument pVal of zFunc as a number. SX_INVALID has already set the
 ** error "zFunc(): zWhat must be a number, got <value>". */
 int sx_arg_number(sqlite3_context *ctx, const char *zFunc, const char *zWhat,
@@ -225,6 +230,24 @@ char *sx_cell_error(const char *zModule, const SxSource *pSrc, const char *zCol,
 ** then nHidden hidden columns azHidden[]. */
 int sx_declare_vtab(sqlite3 *db, const char *const *azCol, int nCol,
                     const char *const *azHidden, int nHidden);
+
+/* Defines a virtual table's static xCreate and xConnect, both calling
+** xInit(db, argc, argv, ppVtab, pzErr, bCreate). xCreate (bCreate = 1)
+** checks the sources; xConnect (bCreate = 0) does not, so a database whose
+** source was dropped can still open, and DROP, the virtual table. */
+#define SX_VTAB_CREATE_CONNECT(xCreate, xConnect, xInit)                       \
+  static int xCreate(sqlite3 *db, void *pAux, int argc,                        \
+                     const char *const *argv, sqlite3_vtab **ppVtab,           \
+                     char **pzErr) {                                           \
+    (void)pAux;                                                                \
+    return xInit(db, argc, argv, ppVtab, pzErr, 1);                            \
+  }                                                                            \
+  static int xConnect(sqlite3 *db, void *pAux, int argc,                       \
+                      const char *const *argv, sqlite3_vtab **ppVtab,          \
+                      char **pzErr) {                                          \
+    (void)pAux;                                                                \
+    return xInit(db, argc, argv, ppVtab, pzErr, 0);                            \
+  }
 
 /* Index in pInfo->aConstraint of a usable equality constraint on column
 ** iCol, or -1. */
