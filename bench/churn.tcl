@@ -15,40 +15,10 @@ set churn_ref_setup "[reference revenue]
   [reference churn]"
 
 # DuckDB: the same rules in its dialect, for dist/gen's data ('YYYY-MM'
-# months and periods, 'YYYY-MM-DD' dates). The movements are those of
-# bench/revenue.tcl's DuckDB query (a period spine per customer, LAG).
-set churn_duckdb {
-  CREATE TEMP VIEW duck_moves AS
-  WITH sums AS (
-    SELECT customer_id AS k,
-           CAST(substr(month, 1, 4) AS INTEGER) * 12
-             + CAST(substr(month, 6, 2) AS INTEGER) - 1 AS pidx,
-           sum(mrr) AS v
-    FROM mrr_history GROUP BY 1, 2
-  ), spans AS (
-    SELECT k, min(pidx) AS first, max(pidx) AS final FROM sums GROUP BY k
-  ), lp AS (SELECT max(final) AS lp FROM spans),
-  grid AS (
-    SELECT s.k, g.pidx, coalesce(x.v, 0) AS v
-    FROM spans s CROSS JOIN lp
-    CROSS JOIN LATERAL generate_series(s.first, least(s.final + 1, lp.lp)) AS g(pidx)
-    LEFT JOIN sums x ON x.k = s.k AND x.pidx = g.pidx
-  ), lagged AS (
-    SELECT k, pidx, v,
-           coalesce(lag(v) OVER w, 0) AS prev,
-           coalesce(max(CASE WHEN v > 0 THEN 1 ELSE 0 END) OVER (w ROWS BETWEEN
-                    UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS was
-    FROM grid WINDOW w AS (PARTITION BY k ORDER BY pidx)
-  )
-  SELECT k AS customer_id, pidx, prev AS prev_mrr, v AS mrr, v - prev AS delta,
-         CASE
-           WHEN v > 0 AND prev = 0 THEN CASE WHEN was = 1 THEN 'reactivation' ELSE 'new' END
-           WHEN v > prev THEN 'expansion'
-           WHEN v > 0 AND v < prev THEN 'contraction'
-           WHEN v > 0 THEN 'flat'
-           ELSE 'churn'
-         END AS movement
-  FROM lagged WHERE v > 0 OR prev > 0;
+# months and periods, 'YYYY-MM-DD' dates), over the movements of
+# bench/duckdb/revenue.sql (view duck_moves).
+set churn_duckdb [duckdb_reference revenue]
+append churn_duckdb {
   SELECT CAST(count(*) AS BIGINT), round(sum(lost_mrr), 2),
          CAST(sum(expected) AS BIGINT), CAST(sum(avoidable) AS BIGINT),
          CAST(sum(severity) AS BIGINT), CAST(count(reason) AS BIGINT),
@@ -71,7 +41,7 @@ set churn_duckdb {
              CASE WHEN EXISTS (
                SELECT 1 FROM health_history h
                WHERE h.customer_id = m.customer_id AND h.score < 50
-                 AND date_diff('day', CAST(h.at AS DATE),
+                 AND date_diff('day', CAST(h."at" AS DATE),
                                make_date(m.pidx // 12, m.pidx % 12 + 1, 1))
                      BETWEEN 30 AND 180) THEN 1 ELSE 0 END AS expected,
              coalesce((SELECT max(r.avoidable) FROM churn_reasons r

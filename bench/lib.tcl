@@ -26,7 +26,9 @@
 # The body is evaluated as a Tcl script in which each key is a command
 # taking its value (so `;#` comments and `setup [reference pareto]` work);
 # a flat key-value list on one line works too. Required keys: title, unit,
-# sizes, ext, ref, floor. `reference <m>` returns sql/reference/<m>.sql.
+# sizes, ext, ref, floor. `reference <m>` returns sql/reference/<m>.sql,
+# `duckdb_reference <m>` bench/duckdb/<m>.sql (DuckDB-dialect SQL that
+# several entries' duckdb queries share).
 #
 # The generated databases are opened read-only: `setup` creates temp
 # objects only (CREATE TEMP VIEW, CREATE VIRTUAL TABLE temp.x ...).
@@ -137,6 +139,19 @@ proc reference {m} {
   set f [file join $::bench::root sql reference $m.sql]
   if {![file readable $f]} {
     error "reference $m: no file sql/reference/$m.sql"
+  }
+  set fd [open $f]
+  set text [read $fd]
+  close $fd
+  return $text
+}
+
+# The text of bench/duckdb/<m>.sql: SQL in DuckDB's dialect shared by
+# several entries' duckdb queries (e.g. a view of the reference's rows).
+proc duckdb_reference {m} {
+  set f [file join $::bench::dir duckdb $m.sql]
+  if {![file readable $f]} {
+    error "duckdb_reference $m: no file bench/duckdb/$m.sql"
   }
   set fd [open $f]
   set text [read $fd]

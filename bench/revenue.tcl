@@ -7,6 +7,16 @@
 # floor is the bare ordered read the virtual table cannot avoid. Memory:
 # one customer at a time, so the ext peak is flat from 50k to 200k
 # customers (the runner's memory table).
+#
+# The floor target (1.5x, issue 7) includes work the floor does not do:
+# the pass over the period column that finds the source's last period
+# (rule (8) of ext/revenue.c: a customer active in the last period gets no
+# churn row, and that period depends on keys not read yet). Counts at
+# 10,000 customers (callgrind, inside sqlite3_step): ext 564 M, floor 374 M
+# (ext/floor 1.51); that pass alone is at least a covered index scan of the
+# period column, 65 M (0.17x the floor) before any cell reaches C, so the
+# movements proper run at about 1.3x the bare ordered read. The floor is
+# kept as the issue defines it (the ordered read of key, period, value).
 
 bench_entry revenue_movements {
   title  {mrr_movements virtual table (24 months of MRR history)}
@@ -23,6 +33,10 @@ bench_entry revenue_movements {
   floor  {SELECT count(*), round(sum(mrr), 2), max(month)
           FROM (SELECT customer_id, month, mrr FROM mrr_history
                 ORDER BY customer_id, month)}
+  duckdb "[duckdb_reference revenue]
+    SELECT CAST(count(*) AS BIGINT), round(sum(delta), 2),
+           CAST(sum(CASE WHEN movement = 'churn' THEN 1 ELSE 0 END) AS BIGINT)
+    FROM duck_moves"
   target {ref 0.333 floor 1.5}
 }
 
