@@ -571,32 +571,6 @@ void sx_json_number(sqlite3_str *pStr, double x) {
   sqlite3_str_appendall(pStr, zBuf);
 }
 
-void sx_json_value(sqlite3_str *pStr, sqlite3_value *pVal) {
-  switch (sqlite3_value_type(pVal)) {
-  case SQLITE_NULL:
-    sqlite3_str_appendall(pStr, "null");
-    break;
-  case SQLITE_INTEGER:
-    sqlite3_str_appendf(pStr, "%lld", sqlite3_value_int64(pVal));
-    break;
-  case SQLITE_FLOAT:
-    sx_json_number(pStr, sqlite3_value_double(pVal));
-    break;
-  case SQLITE_TEXT:
-    sx_json_string(pStr, (const char *)sqlite3_value_text(pVal),
-                   sqlite3_value_bytes(pVal));
-    break;
-  default: {
-    const unsigned char *a = sqlite3_value_blob(pVal);
-    int n = sqlite3_value_bytes(pVal);
-    sqlite3_str_appendchar(pStr, 1, '"');
-    for (int i = 0; i < n; i++)
-      sqlite3_str_appendf(pStr, "%02x", a[i]);
-    sqlite3_str_appendchar(pStr, 1, '"');
-  }
-  }
-}
-
 void sx_result_str(sqlite3_context *ctx, sqlite3_str *pStr) {
   int rc = sqlite3_str_errcode(pStr);
   int n = sqlite3_str_length(pStr);

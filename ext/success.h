@@ -152,9 +152,6 @@ void sx_json_string(sqlite3_str *pStr, const char *z, int n);
 /* Appends the shortest decimal that reads back as exactly x (at most 17
 ** significant digits); "null" when x is not finite. */
 void sx_json_number(sqlite3_str *pStr, double x);
-/* Appends a SQL value as JSON: NULL null, numbers, text as a string, blobs
-** as a string of hex digits. */
-void sx_json_value(sqlite3_str *pStr, sqlite3_value *pVal);
 /* Finishes pStr and sets it as the TEXT result (or reports OOM). */
 void sx_result_str(sqlite3_context *ctx, sqlite3_str *pStr);
 

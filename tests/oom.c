@@ -3,7 +3,7 @@
 ** extension's SQL corpus causes is made to fail in turn.
 **
 **   dist/rel/oom [--mode transient|persistent|both] [--setup FILE]...
-**                [--max N] [--verbose] SCRIPT.sql...
+**                [--max N] [--stride K] [--verbose] SCRIPT.sql...
 **
 ** The extension is linked statically; SQLite's allocator is replaced with
 ** SQLITE_CONFIG_MALLOC by a wrapper around the real one that counts calls
@@ -29,6 +29,9 @@
 **      leaks SQLite cannot see are for AddressSanitizer / LeakSanitizer (the
 **      make target builds this file with them).
 **   5. Registering the extension on a connection is tested the same way.
+**   6. --stride K (CI-sized runs): persistent mode fails only allocations
+**      1, 1+K, 1+2K, ... of each statement (and of registration);
+**      transient mode always fails every one.
 **
 ** Output: one line per finding, then
 **   "oom: N scripts, N statements, N trials, N failures"; exit 1 when any.
@@ -115,7 +118,8 @@ typedef struct Driver {
   unsigned char *aTemplate; /* serialized setup database */
   sqlite3_int64 nTemplate;
   int bVerbose;
-  long long nMax; /* give up a statement after this many trials */
+  long long nMax;    /* give up a statement after this many trials */
+  long long nStride; /* persistent mode: every nStride-th allocation */
   long long nTrial;
   int nStmt;
   int nFail;
@@ -207,7 +211,8 @@ static int outcome_ok(int rc, const char *zGot, const char *zWant) {
 /* Registration of the extension under every fault. */
 static void driver_register(Driver *p) {
   for (int bPersistent = 0; bPersistent <= 1; bPersistent++) {
-    for (long long iFail = 1; iFail < p->nMax; iFail++) {
+    long long nStep = bPersistent ? p->nStride : 1;
+    for (long long iFail = 1; iFail < p->nMax; iFail += nStep) {
       sqlite3 *db = 0;
       long long nLive = g.nLive;
       if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, 0))
@@ -238,7 +243,8 @@ static void driver_statement(Driver *p, const char *zScript, RelScript *pScript,
   RelBuf out = {0, 0, 0};
   char zWhere[300];
   snprintf(zWhere, sizeof(zWhere), "%s statement %d", zScript, iStmt + 1);
-  for (long long iFail = 1;; iFail++) {
+  long long nStep = bPersistent ? p->nStride : 1;
+  for (long long iFail = 1;; iFail += nStep) {
     if (iFail > p->nMax) {
       printf("note: %s: stopped after %lld faults\n", zWhere, p->nMax);
       break;
@@ -325,12 +331,17 @@ int main(int argc, char **argv) {
   int nSetup = 0, nScript = 0, bTransient = 1, bPersistent = 1;
   memset(&d, 0, sizeof(d));
   d.nMax = 100000;
+  d.nStride = 1;
   fault_install();
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--setup") == 0 && i + 1 < argc) {
       azSetup[nSetup++] = argv[++i];
     } else if (strcmp(argv[i], "--max") == 0 && i + 1 < argc) {
       d.nMax = atoll(argv[++i]);
+    } else if (strcmp(argv[i], "--stride") == 0 && i + 1 < argc) {
+      d.nStride = atoll(argv[++i]);
+      if (d.nStride < 1)
+        d.nStride = 1;
     } else if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc) {
       const char *z = argv[++i];
       bTransient = strcmp(z, "persistent") != 0;
@@ -340,7 +351,8 @@ int main(int argc, char **argv) {
     } else if (argv[i][0] == '-') {
       fprintf(stderr,
               "usage: %s [--mode transient|persistent|both] "
-              "[--setup FILE]... [--max N] [--verbose] SCRIPT...\n",
+              "[--setup FILE]... [--max N] [--stride K] [--verbose] "
+              "SCRIPT...\n",
               argv[0]);
       return 2;
     }
@@ -351,7 +363,7 @@ int main(int argc, char **argv) {
   driver_register(&d);
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--setup") == 0 || strcmp(argv[i], "--max") == 0 ||
-        strcmp(argv[i], "--mode") == 0) {
+        strcmp(argv[i], "--mode") == 0 || strcmp(argv[i], "--stride") == 0) {
       i++;
       continue;
     }

@@ -3,8 +3,13 @@
 # (tests/reliability/deps.sh: clang + sanitizer runtimes, valgrind, gcovr).
 #
 #   make fuzz [FUZZ_SECONDS=60]     each libFuzzer target of tests/fuzz/
-#   make oom [OOM_ARGS=...]         every allocation of the SQL corpus fails
-#                                   in turn, transient and persistent (ASan)
+#   make oom [OOM_ARGS=...] [OOM_JOBS=1]
+#                                   every allocation of the SQL corpus fails
+#                                   in turn, transient and persistent (ASan);
+#                                   OOM_JOBS corpora at a time, the
+#                                   biggest first
+#   make oom-ci                     CI-sized: OOM_JOBS=2, persistent mode
+#                                   every OOM_CI_STRIDE-th allocation only
 #   make valgrind                   the Tcl suite under valgrind memcheck
 #   make threads [THREADS_SECONDS=20]  8 threads, ThreadSanitizer
 #   make coverage                   line/branch coverage of ext/ over the Tcl
@@ -36,11 +41,13 @@ FUZZ_TARGETS    := $(sort $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz
 THREADS_SECONDS ?= 20
 THREADS_N       ?= 8
 VALGRIND_JOBS   ?= 2
+OOM_JOBS        ?= 1
+OOM_CI_STRIDE   ?= 4
 COV             := dist/cov
 COV_OBJ         := $(SRC:ext/%.c=$(COV)/obj/%.o)
 COV_LIB         := $(COV)/success.$(SO)
 
-.PHONY: fuzz oom valgrind threads coverage badinput-matrix reliability
+.PHONY: fuzz oom oom-ci valgrind threads coverage badinput-matrix reliability
 
 # ---- generated C strings (fixture, value pool, corpus) --------------------
 $(REL)/fixture.inc: $(REL_SETUP) tests/reliability/cstring.sh
@@ -76,9 +83,15 @@ $(REL)/oom: tests/oom.c $(REL_SRC) $(REL_HDR)
 oom: deps
 	@$(REL_DEPS) clang
 	$(MAKE) --no-print-directory $(REL)/oom
+	ls -S $(REL_CORPUS) | \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	$(REL)/oom $(OOM_ARGS) $(foreach f,$(REL_SETUP),--setup $(f)) $(REL_CORPUS)
+	xargs -n 1 -P $(OOM_JOBS) $(REL)/oom $(OOM_ARGS) \
+	  $(foreach f,$(REL_SETUP),--setup $(f))
+
+oom-ci:
+	$(MAKE) --no-print-directory oom OOM_JOBS=2 \
+	  OOM_ARGS='--stride $(OOM_CI_STRIDE) $(OOM_ARGS)'
 
 # ---- threads ----------------------------------------------------------------
 $(REL)/threads: tests/threads.c $(REL_SRC) $(REL_HDR)
@@ -132,7 +145,7 @@ badinput-matrix: deps $(LIB)
 
 # ---- all, CI-sized ------------------------------------------------------------
 reliability: deps
-	$(MAKE) --no-print-directory oom
+	$(MAKE) --no-print-directory oom-ci
 	$(MAKE) --no-print-directory threads
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory valgrind
