@@ -1357,7 +1357,7 @@ static int ms_filter(sqlite3_vtab_cursor *pCur, int idxNum, const char *idxStr,
   (void)idxStr;
   (void)argc;
   p->bEof = 1;
-  p->iRowid = 0;
+  p->iRowid = 1; /* rowids count from 1, as in every virtual table here */
   ms_events_clear(p);
   sqlite3_value *pAsOf = (idxNum & MS_IDX_AS_OF) ? argv[bPoint] : 0;
   int rc = ms_as_of(p, idxNum, pAsOf, &bNone);
