@@ -646,7 +646,7 @@ static void churn_find_reason(const ChurnCursor *pCur, sqlite3_int64 period,
       bFound = 1;
     } else if (r->avoidable == pOut->avoidable && r->pReason &&
                (pOut->pReason == 0 ||
-                mrr_key_compare(r->pReason, pOut->pReason) < 0)) {
+                sx_value_compare(r->pReason, pOut->pReason) < 0)) {
       pOut->pReason = r->pReason;
     }
   }

@@ -493,6 +493,85 @@ int sx_arg_date(sqlite3_context *ctx, const char *zFunc, const char *zWhat,
 }
 
 /* ------------------------------------------------------------------ */
+/* Ordering values                                                     */
+/* ------------------------------------------------------------------ */
+
+/* SQLite's order of storage classes: NULL, numbers, TEXT, BLOB. */
+static int sx_value_class(int eType) {
+  switch (eType) {
+  case SQLITE_NULL:
+    return 0;
+  case SQLITE_INTEGER:
+  case SQLITE_FLOAT:
+    return 1;
+  case SQLITE_TEXT:
+    return 2;
+  default:
+    return 3;
+  }
+}
+
+/* Compares an INTEGER with a REAL exactly (no rounding of i). */
+static int sx_int_real_compare(sqlite3_int64 i, double r) {
+  if (r < -9223372036854775808.0)
+    return 1;
+  if (r >= 9223372036854775808.0)
+    return -1;
+  sqlite3_int64 y = (sqlite3_int64)r;
+  if (i != y)
+    return i < y ? -1 : 1;
+  double s = (double)i;
+  return s < r ? -1 : s > r;
+}
+
+static int sx_bytes_compare(const void *a, int na, const void *b, int nb) {
+  int c = memcmp(a, b, (size_t)(na < nb ? na : nb));
+  return c ? c : na - nb;
+}
+
+int sx_value_compare(sqlite3_value *a, sqlite3_value *b) {
+  int ta = sqlite3_value_type(a), tb = sqlite3_value_type(b);
+  int ca = sx_value_class(ta), cb = sx_value_class(tb);
+  if (ca != cb)
+    return ca - cb;
+  switch (ca) {
+  case 0:
+    return 0;
+  case 1:
+    if (ta == SQLITE_INTEGER && tb == SQLITE_INTEGER) {
+      sqlite3_int64 x = sqlite3_value_int64(a), y = sqlite3_value_int64(b);
+      return x < y ? -1 : x > y;
+    }
+    if (ta == SQLITE_INTEGER) {
+      return sx_int_real_compare(sqlite3_value_int64(a),
+                                 sqlite3_value_double(b));
+    }
+    if (tb == SQLITE_INTEGER) {
+      return -sx_int_real_compare(sqlite3_value_int64(b),
+                                  sqlite3_value_double(a));
+    }
+    {
+      double x = sqlite3_value_double(a), y = sqlite3_value_double(b);
+      return x < y ? -1 : x > y;
+    }
+  case 2: {
+    const unsigned char *za = sqlite3_value_text(a);
+    int na = sqlite3_value_bytes(a);
+    const unsigned char *zb = sqlite3_value_text(b);
+    int nb = sqlite3_value_bytes(b);
+    return sx_bytes_compare(za, na, zb, nb);
+  }
+  default: {
+    const void *za = sqlite3_value_blob(a);
+    int na = sqlite3_value_bytes(a);
+    const void *zb = sqlite3_value_blob(b);
+    int nb = sqlite3_value_bytes(b);
+    return sx_bytes_compare(za ? za : "", na, zb ? zb : "", nb);
+  }
+  }
+}
+
+/* ------------------------------------------------------------------ */
 /* JSON                                                                */
 /* ------------------------------------------------------------------ */
 

@@ -1014,51 +1014,6 @@ static int ms_step_error(MsCursor *p, int rc) {
                                  sqlite3_errmsg(pTab->db)));
 }
 
-/* Order of SQLite values without affinity or collation (BINARY): NULL,
-** numbers, text, blobs (rule 10). Both source queries sort this way. */
-static int ms_value_class(sqlite3_value *v) {
-  switch (sqlite3_value_type(v)) {
-  case SQLITE_NULL:
-    return 0;
-  case SQLITE_INTEGER:
-  case SQLITE_FLOAT:
-    return 1;
-  case SQLITE_TEXT:
-    return 2;
-  default:
-    return 3;
-  }
-}
-
-static int ms_value_cmp(sqlite3_value *a, sqlite3_value *b) {
-  int ca = ms_value_class(a), cb = ms_value_class(b);
-  if (ca != cb)
-    return ca < cb ? -1 : 1;
-  if (ca == 0)
-    return 0;
-  if (ca == 1) {
-    if (sqlite3_value_type(a) == SQLITE_INTEGER &&
-        sqlite3_value_type(b) == SQLITE_INTEGER) {
-      sqlite3_int64 x = sqlite3_value_int64(a), y = sqlite3_value_int64(b);
-      return x < y ? -1 : x > y;
-    }
-    long double x = sqlite3_value_type(a) == SQLITE_INTEGER
-                        ? (long double)sqlite3_value_int64(a)
-                        : (long double)sqlite3_value_double(a);
-    long double y = sqlite3_value_type(b) == SQLITE_INTEGER
-                        ? (long double)sqlite3_value_int64(b)
-                        : (long double)sqlite3_value_double(b);
-    return x < y ? -1 : x > y;
-  }
-  const void *za =
-      ca == 2 ? (const void *)sqlite3_value_text(a) : sqlite3_value_blob(a);
-  const void *zb =
-      ca == 2 ? (const void *)sqlite3_value_text(b) : sqlite3_value_blob(b);
-  int na = sqlite3_value_bytes(a), nb = sqlite3_value_bytes(b);
-  int c = (na && nb) ? memcmp(za, zb, (size_t)(na < nb ? na : nb)) : 0;
-  return c ? c : (na > nb) - (na < nb);
-}
-
 /* Appends " WHERE s.<key> = ?1" (a point lookup) or the scan's order. */
 static void ms_sql_key_filter(sqlite3_str *pStr, const char *zKey, int bPoint,
                               int bNotNull) {
@@ -1174,7 +1129,7 @@ static int ms_event_buffer(MsCursor *p) {
 /* Buffers the events of key pKey (rule 10). In a scan both queries are in
 ** key order (a merge); in a point lookup every row has the key. */
 static int ms_events_load(MsCursor *p, sqlite3_value *pKey) {
-  if (p->pBufKey && ms_value_cmp(p->pBufKey, pKey) == 0)
+  if (p->pBufKey && sx_value_compare(p->pBufKey, pKey) == 0)
     return SQLITE_OK;
   ms_events_clear(p);
   p->pBufKey = sqlite3_value_dup(pKey);
@@ -1182,7 +1137,7 @@ static int ms_events_load(MsCursor *p, sqlite3_value *pKey) {
     return SQLITE_NOMEM;
   int rc = SQLITE_OK;
   while (rc == SQLITE_OK && p->bEventRow) {
-    int c = ms_value_cmp(sqlite3_column_value(p->pEvent, 0), pKey);
+    int c = sx_value_compare(sqlite3_column_value(p->pEvent, 0), pKey);
     if (c > 0 && !p->bPoint)
       break;
     if (c == 0)

@@ -195,81 +195,6 @@ SxTime mrr_period_start(sqlite3_int64 idx, MrrGrain grain) {
 /* Keys (11)                                                           */
 /* ------------------------------------------------------------------ */
 
-/* SQLite's order of storage classes: NULL, numbers, TEXT, BLOB. */
-static int mrr_class(int eType) {
-  switch (eType) {
-  case SQLITE_NULL:
-    return 0;
-  case SQLITE_INTEGER:
-  case SQLITE_FLOAT:
-    return 1;
-  case SQLITE_TEXT:
-    return 2;
-  default:
-    return 3;
-  }
-}
-
-/* Compares an INTEGER with a REAL exactly (no rounding of i). */
-static int mrr_int_real_compare(sqlite3_int64 i, double r) {
-  if (r < -9223372036854775808.0)
-    return 1;
-  if (r >= 9223372036854775808.0)
-    return -1;
-  sqlite3_int64 y = (sqlite3_int64)r;
-  if (i != y)
-    return i < y ? -1 : 1;
-  double s = (double)i;
-  return s < r ? -1 : s > r;
-}
-
-static int mrr_bytes_compare(const void *a, int na, const void *b, int nb) {
-  int c = memcmp(a, b, (size_t)(na < nb ? na : nb));
-  return c ? c : na - nb;
-}
-
-int mrr_key_compare(sqlite3_value *a, sqlite3_value *b) {
-  int ta = sqlite3_value_type(a), tb = sqlite3_value_type(b);
-  int ca = mrr_class(ta), cb = mrr_class(tb);
-  if (ca != cb)
-    return ca - cb;
-  switch (ca) {
-  case 0:
-    return 0;
-  case 1:
-    if (ta == SQLITE_INTEGER && tb == SQLITE_INTEGER) {
-      sqlite3_int64 x = sqlite3_value_int64(a), y = sqlite3_value_int64(b);
-      return x < y ? -1 : x > y;
-    }
-    if (ta == SQLITE_INTEGER) {
-      return mrr_int_real_compare(sqlite3_value_int64(a),
-                                  sqlite3_value_double(b));
-    }
-    if (tb == SQLITE_INTEGER) {
-      return -mrr_int_real_compare(sqlite3_value_int64(b),
-                                   sqlite3_value_double(a));
-    }
-    {
-      double x = sqlite3_value_double(a), y = sqlite3_value_double(b);
-      return x < y ? -1 : x > y;
-    }
-  case 2: {
-    const unsigned char *za = sqlite3_value_text(a);
-    int na = sqlite3_value_bytes(a);
-    const unsigned char *zb = sqlite3_value_text(b);
-    int nb = sqlite3_value_bytes(b);
-    return mrr_bytes_compare(za, na, zb, nb);
-  }
-  default: {
-    const void *za = sqlite3_value_blob(a);
-    int na = sqlite3_value_bytes(a);
-    const void *zb = sqlite3_value_blob(b);
-    int nb = sqlite3_value_bytes(b);
-    return mrr_bytes_compare(za ? za : "", na, zb ? zb : "", nb);
-  }
-  }
-}
-
 /* ------------------------------------------------------------------ */
 /* Movement kinds (1)                                                  */
 /* ------------------------------------------------------------------ */
@@ -454,13 +379,13 @@ int mrr_group_start(MrrGroup *pGrp, sqlite3_value *pKeyEq) {
 
 int mrr_group_at(const MrrGroup *pGrp, sqlite3_value *pKey) {
   return pGrp->bRow &&
-         mrr_key_compare(sqlite3_column_value(pGrp->pStmt, 0), pKey) == 0;
+         sx_value_compare(sqlite3_column_value(pGrp->pStmt, 0), pKey) == 0;
 }
 
 int mrr_group_seek(MrrGroup *pGrp, sqlite3_value *pKey, int *pbMatch) {
   int rc = SQLITE_OK;
   while (rc == SQLITE_OK && pGrp->bRow &&
-         mrr_key_compare(sqlite3_column_value(pGrp->pStmt, 0), pKey) < 0) {
+         sx_value_compare(sqlite3_column_value(pGrp->pStmt, 0), pKey) < 0) {
     rc = mrr_group_step(pGrp);
   }
   *pbMatch = rc == SQLITE_OK && mrr_group_at(pGrp, pKey);

@@ -42,12 +42,6 @@ char *mrr_period_text(sqlite3_int64 idx, MrrGrain grain, char *zBuf);
 /* The first day of the period, midnight. */
 SxTime mrr_period_start(sqlite3_int64 idx, MrrGrain grain);
 
-/* ---- keys ------------------------------------------------------------- */
-
-/* <0, 0, >0 as SQLite orders a and b with the BINARY collation: NULL <
-** numbers (INTEGER and REAL compared by value) < TEXT < BLOB. */
-int mrr_key_compare(sqlite3_value *a, sqlite3_value *b);
-
 /* ---- movement kinds --------------------------------------------------- */
 
 typedef enum {

@@ -115,6 +115,11 @@ double sx_days_between(SxTime a, SxTime b);
 /* Sets the result to the date as TEXT (see sx_time_text). */
 void sx_result_date(sqlite3_context *ctx, SxTime t);
 
+/* SQLite's order of values under BINARY collation, without affinity:
+** NULL < numbers (INTEGER and REAL compared exactly) < TEXT (memcmp) <
+** BLOB (memcmp). Returns <0, 0 or >0. */
+int sx_value_compare(sqlite3_value *a, sqlite3_value *b);
+
 /* ------------------------------------------------------------------ */
 /* 3. Errors                                                           */
 /* ------------------------------------------------------------------ */

@@ -363,6 +363,45 @@ static void test_source_check(sqlite3 *db) {
   sx_source_free(&src);
 }
 
+static void test_value_compare(sqlite3 *db) {
+  static const struct {
+    const char *zA, *zB;
+    int want; /* sign */
+  } aCase[] = {
+      {"NULL", "NULL", 0},
+      {"NULL", "-1e300", -1},
+      {"1", "1.0", 0},
+      {"2", "1.5", 1},
+      {"9007199254740993", "9007199254740992.0", 1}, /* exact past 2^53 */
+      {"-9007199254740993", "-9007199254740992.0", -1},
+      {"9e999", "9223372036854775807", 1},
+      {"1e300", "'0'", -1}, /* numbers before text */
+      {"'b'", "'ab'", 1},
+      {"'ab'", "'abc'", -1},
+      {"''", "x''", -1}, /* text before blobs */
+      {"x'00'", "x''", 1},
+      {"x'0102'", "x'0102'", 0},
+  };
+  for (int i = 0; i < SX_ARRAY_SIZE(aCase); i++) {
+    sqlite3_stmt *pStmt;
+    char *zSql = sqlite3_mprintf("SELECT %s, %s", aCase[i].zA, aCase[i].zB);
+    char zName[40], zDetail[80];
+    sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0);
+    sqlite3_free(zSql);
+    sqlite3_step(pStmt);
+    int c = sx_value_compare(sqlite3_column_value(pStmt, 0),
+                             sqlite3_column_value(pStmt, 1));
+    int back = sx_value_compare(sqlite3_column_value(pStmt, 1),
+                                sqlite3_column_value(pStmt, 0));
+    int sign = (c > 0) - (c < 0), backSign = (back > 0) - (back < 0);
+    snprintf(zName, sizeof(zName), "value-compare-%d", i);
+    snprintf(zDetail, sizeof(zDetail), "%s vs %s gave %d / %d", aCase[i].zA,
+             aCase[i].zB, c, back);
+    check(zName, sign == aCase[i].want && backSign == -aCase[i].want, zDetail);
+    sqlite3_finalize(pStmt);
+  }
+}
+
 int main(void) {
   sqlite3 *db;
   if (sqlite3_open(":memory:", &db) != SQLITE_OK)
@@ -374,6 +413,7 @@ int main(void) {
   test_repr(db);
   test_options();
   test_source_check(db);
+  test_value_compare(db);
   sqlite3_close(db);
   printf("unit: %d passed, %d failed\n", nPass, nFail);
   return nFail ? 1 : 0;
