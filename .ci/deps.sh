@@ -2,7 +2,9 @@
 # Installs what building and testing sqlite-success need, only when missing.
 # On Debian/Ubuntu as root: apt-get. Elsewhere: prints what is needed and
 # stops with a non-zero exit.
-PKGS="gcc make libsqlite3-dev sqlite3 tcl libsqlite3-tcl"
+#   sh .ci/deps.sh            the build and test packages
+#   sh .ci/deps.sh PKG...     these Debian packages (tests/reliability/deps.sh)
+PKGS="${*:-gcc make libsqlite3-dev sqlite3 tcl libsqlite3-tcl}"
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in $PKGS; do
@@ -22,12 +24,12 @@ else
 fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "make deps: installing$missing"
+  echo "deps: installing$missing"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null || {
-    echo "make deps: apt-get install$missing failed" >&2; exit 1; }
+    echo "deps: apt-get install$missing failed" >&2; exit 1; }
   exit 0
 fi
-echo "make deps: missing Debian packages:$missing" >&2
+echo "deps: missing Debian packages:$missing" >&2
 echo "install them with: sudo apt-get install -y$missing" >&2
 exit 1

@@ -496,8 +496,7 @@ int sx_arg_date(sqlite3_context *ctx, const char *zFunc, const char *zWhat,
 /* Ordering values                                                     */
 /* ------------------------------------------------------------------ */
 
-/* SQLite's order of storage classes: NULL, numbers, TEXT, BLOB. */
-static int sx_value_class(int eType) {
+int sx_value_class(int eType) {
   switch (eType) {
   case SQLITE_NULL:
     return 0;
@@ -511,8 +510,7 @@ static int sx_value_class(int eType) {
   }
 }
 
-/* Compares an INTEGER with a REAL exactly (no rounding of i). */
-static int sx_int_real_compare(sqlite3_int64 i, double r) {
+int sx_int_real_compare(sqlite3_int64 i, double r) {
   if (r < -9223372036854775808.0)
     return 1;
   if (r >= 9223372036854775808.0)

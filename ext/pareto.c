@@ -632,45 +632,18 @@ typedef struct ParetoArena {
   sqlite3_int64 n, nAlloc;
 } ParetoArena;
 
-/* A key or partition value: eType is SQLITE_INTEGER, SQLITE_FLOAT,
-** SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL; u holds the int64, the double's
-** bits or the arena offset. */
-static int pareto_class(int eType) {
-  switch (eType) {
-  case SQLITE_NULL:
-    return 0;
-  case SQLITE_INTEGER:
-  case SQLITE_FLOAT:
-    return 1;
-  case SQLITE_TEXT:
-    return 2;
-  default:
-    return 3;
-  }
-}
-
 static double pareto_bits_double(sqlite3_uint64 u) {
   double r;
   memcpy(&r, &u, sizeof(r));
   return r;
 }
 
-/* Compares INTEGER i with REAL r as SQLite does (exactly). */
-static int pareto_int_real_cmp(sqlite3_int64 i, double r) {
-  if (r < -9223372036854775808.0)
-    return 1;
-  if (r >= 9223372036854775808.0)
-    return -1;
-  sqlite3_int64 ir = (sqlite3_int64)r; /* truncated toward zero */
-  if (i != ir)
-    return i < ir ? -1 : 1;
-  double frac = r - (double)ir;
-  return frac > 0.0 ? -1 : frac < 0.0 ? 1 : 0;
-}
-
+/* A key or partition value: eType is SQLITE_INTEGER, SQLITE_FLOAT,
+** SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL; u holds the int64, the double's
+** bits or the arena offset. */
 static int pareto_cell_cmp(const ParetoArena *pArena, int eA, sqlite3_uint64 uA,
                            int eB, sqlite3_uint64 uB) {
-  int cA = pareto_class(eA), cB = pareto_class(eB);
+  int cA = sx_value_class(eA), cB = sx_value_class(eB);
   if (cA != cB)
     return cA < cB ? -1 : 1;
   switch (cA) {
@@ -686,9 +659,9 @@ static int pareto_cell_cmp(const ParetoArena *pArena, int eA, sqlite3_uint64 uA,
       return a < b ? -1 : a > b;
     }
     if (eA == SQLITE_INTEGER) {
-      return pareto_int_real_cmp((sqlite3_int64)uA, pareto_bits_double(uB));
+      return sx_int_real_compare((sqlite3_int64)uA, pareto_bits_double(uB));
     }
-    return -pareto_int_real_cmp((sqlite3_int64)uB, pareto_bits_double(uA));
+    return -sx_int_real_compare((sqlite3_int64)uB, pareto_bits_double(uA));
   default: {
     unsigned int nA, nB;
     memcpy(&nA, pArena->a + uA, 4);
@@ -779,7 +752,7 @@ static sqlite3_uint64 pareto_cell_hash(const ParetoArena *pArena, int eType,
   }
   h = (h ^ u) * 1099511628211ULL;
   h ^= h >> 29;
-  return (h ^ (sqlite3_uint64)pareto_class(eType)) * 0xbf58476d1ce4e5b9ULL;
+  return (h ^ (sqlite3_uint64)sx_value_class(eType)) * 0xbf58476d1ce4e5b9ULL;
 }
 
 /* ------------------------------------------------------------------ */

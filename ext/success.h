@@ -119,6 +119,11 @@ void sx_result_date(sqlite3_context *ctx, SxTime t);
 ** NULL < numbers (INTEGER and REAL compared exactly) < TEXT (memcmp) <
 ** BLOB (memcmp). Returns <0, 0 or >0. */
 int sx_value_compare(sqlite3_value *a, sqlite3_value *b);
+/* The rank of a storage class (SQLITE_INTEGER...) in that order: NULL 0,
+** numbers 1, TEXT 2, BLOB 3. */
+int sx_value_class(int eType);
+/* Compares INTEGER i with REAL r exactly (i is not rounded to a double). */
+int sx_int_real_compare(sqlite3_int64 i, double r);
 
 /* ------------------------------------------------------------------ */
 /* 3. Errors                                                           */

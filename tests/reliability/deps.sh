@@ -22,13 +22,5 @@ for tool in "$@"; do
   esac
 done
 [ -z "$missing" ] && exit 0
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "reliability: installing$missing"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null || {
-    echo "reliability: apt-get install$missing failed" >&2; exit 1; }
-  exit 0
-fi
-echo "reliability: missing:$missing (Debian package names)" >&2
-echo "install them with: sudo apt-get install -y$missing" >&2
-exit 1
+# Installing (or saying what to install) is .ci/deps.sh's job.
+exec sh "$(dirname "$0")/../../.ci/deps.sh" $missing
