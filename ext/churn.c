@@ -761,18 +761,15 @@ static int churn_column(sqlite3_vtab_cursor *pBase, sqlite3_context *ctx,
   ChurnCursor *pCur = (ChurnCursor *)pBase;
   const ChurnOut *o = &pCur->aOut[pCur->iOut];
   const MrrMove *m = o->pMove;
-  char zBuf[MRR_PERIOD_BUF];
   switch (iCol) {
   case CH_KEY:
     sqlite3_result_value(ctx, pCur->stream.pKey);
     break;
   case CH_PERIOD:
-    sqlite3_result_text(
-        ctx, mrr_period_text(m->period, pCur->stream.pSpec->grain, zBuf), -1,
-        SQLITE_TRANSIENT);
+    mrr_result_period(ctx, m->period, pCur->stream.pSpec->grain);
     break;
   case CH_KIND:
-    sqlite3_result_text(ctx, mrr_kind_name(m->kind), -1, SQLITE_STATIC);
+    mrr_result_kind(ctx, m->kind);
     break;
   case CH_LOST:
     sqlite3_result_double(ctx, m->prev - m->mrr);

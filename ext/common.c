@@ -163,16 +163,13 @@ int sx_parse_number(const char *z, int n, double *pOut) {
   return SX_OK;
 }
 
-int sx_number(sqlite3_value *pVal, double *pOut) {
-  switch (sqlite3_value_type(pVal)) {
+int sx_number_other(sqlite3_value *pVal, int eType, double *pOut) {
+  switch (eType) {
   case SQLITE_NULL:
     return SX_NULL;
   case SQLITE_INTEGER:
-    *pOut = (double)sqlite3_value_int64(pVal);
-    return SX_OK;
   case SQLITE_FLOAT:
-    *pOut = sqlite3_value_double(pVal);
-    return isfinite(*pOut) ? SX_OK : SX_INVALID;
+    return sx_number(pVal, pOut);
   case SQLITE_TEXT: {
     const char *z = (const char *)sqlite3_value_text(pVal);
     int n = sqlite3_value_bytes(pVal);
@@ -529,6 +526,11 @@ static int sx_bytes_compare(const void *a, int na, const void *b, int nb) {
 
 int sx_value_compare(sqlite3_value *a, sqlite3_value *b) {
   int ta = sqlite3_value_type(a), tb = sqlite3_value_type(b);
+  if (ta == SQLITE_INTEGER && tb == SQLITE_INTEGER) {
+    /* the usual keys, first: merges compare keys on every row */
+    sqlite3_int64 x = sqlite3_value_int64(a), y = sqlite3_value_int64(b);
+    return x < y ? -1 : x > y;
+  }
   int ca = sx_value_class(ta), cb = sx_value_class(tb);
   if (ca != cb)
     return ca - cb;
@@ -536,10 +538,6 @@ int sx_value_compare(sqlite3_value *a, sqlite3_value *b) {
   case 0:
     return 0;
   case 1:
-    if (ta == SQLITE_INTEGER && tb == SQLITE_INTEGER) {
-      sqlite3_int64 x = sqlite3_value_int64(a), y = sqlite3_value_int64(b);
-      return x < y ? -1 : x > y;
-    }
     if (ta == SQLITE_INTEGER) {
       return sx_int_real_compare(sqlite3_value_int64(a),
                                  sqlite3_value_double(b));
@@ -938,8 +936,8 @@ void sx_vtab_error(sqlite3_vtab *pVtab, char *zMsg) {
   pVtab->zErrMsg = zMsg;
 }
 
-int sx_grow(void **paElem, sqlite3_int64 *pnAlloc, sqlite3_int64 nNeed,
-            size_t szElem) {
+int sx_grow_alloc(void **paElem, sqlite3_int64 *pnAlloc, sqlite3_int64 nNeed,
+                  size_t szElem) {
   if (nNeed <= *pnAlloc)
     return SQLITE_OK;
   sqlite3_int64 nNew = *pnAlloc ? *pnAlloc * 2 : 16;

@@ -115,32 +115,46 @@ static int mrr_parse_year_month(const unsigned char *z, int n, int *pY,
   return 1;
 }
 
-int mrr_period_index(sqlite3_value *pVal, MrrGrain grain, sqlite3_int64 *pIdx) {
-  int y, m, d;
-  int eType = sqlite3_value_type(pVal);
-  if (eType == SQLITE_NULL)
-    return SX_NULL;
-  if (eType != SQLITE_TEXT ||
-      !mrr_parse_year_month(sqlite3_value_text(pVal), sqlite3_value_bytes(pVal),
-                            &y, &m)) {
-    SxTime t;
-    if (sx_date(pVal, &t) != SX_OK)
-      return SX_INVALID;
-    sx_time_to_ymd(t, &y, &m, &d);
-    if (y < 0 || y > 9999)
-      return SX_INVALID;
-  }
+static sqlite3_int64 mrr_index_of(int y, int m, MrrGrain grain) {
   switch (grain) {
   case MRR_MONTH:
-    *pIdx = (sqlite3_int64)y * 12 + (m - 1);
-    break;
+    return (sqlite3_int64)y * 12 + (m - 1);
   case MRR_QUARTER:
-    *pIdx = (sqlite3_int64)y * 4 + (m - 1) / 3;
-    break;
+    return (sqlite3_int64)y * 4 + (m - 1) / 3;
   default:
-    *pIdx = y;
+    return y;
   }
+}
+
+/* A period cell that is not 'YYYY-MM' text: a date in any form sx_date
+** reads, in years 0000..9999. Apart from mrr_period_index's fast path, so
+** that the common case stays a short function. */
+static int mrr_period_index_date(sqlite3_value *pVal, MrrGrain grain,
+                                 sqlite3_int64 *pIdx) {
+  SxTime t;
+  int y, m, d;
+  if (sx_date(pVal, &t) != SX_OK)
+    return SX_INVALID;
+  sx_time_to_ymd(t, &y, &m, &d);
+  if (y < 0 || y > 9999)
+    return SX_INVALID;
+  *pIdx = mrr_index_of(y, m, grain);
   return SX_OK;
+}
+
+int mrr_period_index(sqlite3_value *pVal, MrrGrain grain, sqlite3_int64 *pIdx) {
+  int eType = sqlite3_value_type(pVal);
+  if (eType == SQLITE_TEXT) {
+    int y, m;
+    const unsigned char *z = sqlite3_value_text(pVal);
+    if (z && mrr_parse_year_month(z, sqlite3_value_bytes(pVal), &y, &m)) {
+      *pIdx = mrr_index_of(y, m, grain);
+      return SX_OK;
+    }
+  } else if (eType == SQLITE_NULL) {
+    return SX_NULL;
+  }
+  return mrr_period_index_date(pVal, grain, pIdx);
 }
 
 /* Year and first month of period idx. */
@@ -167,8 +181,10 @@ static char *mrr_put_digits(char *z, int v, int n) {
   return z + n;
 }
 
-/* Formatted by hand: this runs once per output row. */
-char *mrr_period_text(sqlite3_int64 idx, MrrGrain grain, char *zBuf) {
+/* The period as text: '2024-03', '2024-Q1' or '2024', in zBuf (at least
+** MRR_PERIOD_BUF bytes); returns its length. Formatted by hand: this runs
+** once per output row. */
+static int mrr_period_text(sqlite3_int64 idx, MrrGrain grain, char *zBuf) {
   int y, m;
   char *z = zBuf;
   mrr_period_ym(idx, grain, &y, &m);
@@ -182,7 +198,14 @@ char *mrr_period_text(sqlite3_int64 idx, MrrGrain grain, char *zBuf) {
     z = mrr_put_digits(z, (m - 1) / 3 + 1, 1);
   }
   *z = 0;
-  return zBuf;
+  return (int)(z - zBuf);
+}
+
+void mrr_result_period(sqlite3_context *ctx, sqlite3_int64 idx,
+                       MrrGrain grain) {
+  char zBuf[MRR_PERIOD_BUF];
+  int n = mrr_period_text(idx, grain, zBuf);
+  sqlite3_result_text(ctx, zBuf, n, SQLITE_TRANSIENT);
 }
 
 SxTime mrr_period_start(sqlite3_int64 idx, MrrGrain grain) {
@@ -210,10 +233,19 @@ MrrKind mrr_kind(double prev, double cur, int bWasCustomer) {
   return prev > 0 ? MRR_CHURN : MRR_NONE;
 }
 
-const char *mrr_kind_name(MrrKind kind) {
-  static const char *const azKind[] = {
-      0, "new", "expansion", "contraction", "churn", "reactivation", "flat"};
-  return azKind[kind];
+/* Names and their lengths, indexed by MrrKind. */
+static const struct {
+  const char *zName;
+  int nName;
+} aMrrKind[] = {{0, 0},          {"new", 3},   {"expansion", 9},
+                {"contraction", 11}, {"churn", 5}, {"reactivation", 12},
+                {"flat", 4}};
+
+void mrr_result_kind(sqlite3_context *ctx, MrrKind kind) {
+  if (kind != MRR_NONE) {
+    sqlite3_result_text(ctx, aMrrKind[kind].zName, aMrrKind[kind].nName,
+                        SQLITE_STATIC);
+  }
 }
 
 /* ------------------------------------------------------------------ */
@@ -511,15 +543,17 @@ static int mrr_read_row(MrrStream *p, char **pzErr) {
   sqlite3_value *pValue = sqlite3_column_value(p->src.pStmt, 2);
   sqlite3_int64 idx;
   double value;
-  if (sqlite3_value_type(pPeriod) == SQLITE_NULL ||
-      sqlite3_value_type(pValue) == SQLITE_NULL) {
+  int rc = sx_number(pValue, &value);
+  if (rc == SX_NULL)
     return SQLITE_OK; /* (9) */
-  }
-  if (mrr_period_index(pPeriod, s->grain, &idx) != SX_OK) {
+  switch (mrr_period_index(pPeriod, s->grain, &idx)) {
+  case SX_NULL:
+    return SQLITE_OK; /* (9) */
+  case SX_INVALID:
     return mrr_cell_error(p, s->zPeriod, MRR_PERIOD_INVALID_MSG, pPeriod,
                           pzErr); /* (4) */
   }
-  if (sx_number(pValue, &value) != SX_OK) {
+  if (rc != SX_OK) {
     return mrr_cell_error(p, s->zValue, "must be a number", pValue, pzErr);
   }
   if (value < 0) {
@@ -528,11 +562,24 @@ static int mrr_read_row(MrrStream *p, char **pzErr) {
   if (sx_grow((void **)&p->aRow, &p->nRowAlloc, p->nRow + 1, sizeof(MrrRow))) {
     return SQLITE_NOMEM;
   }
-  p->aRow[p->nRow].period = idx;
-  p->aRow[p->nRow].value = value + 0.0; /* -0.0 is 0 */
-  p->aRow[p->nRow].seq = p->nRow;
-  p->nRow++;
+  MrrRow *pRow = &p->aRow[p->nRow];
+  pRow->period = idx;
+  pRow->value = value + 0.0; /* -0.0 is 0 */
+  pRow->seq = p->nRow++;
   return SQLITE_OK;
+}
+
+/* 1 when the source is on a row of the current key. Integer keys (the
+** usual case) are compared without sx_value_compare's class lookup: this
+** runs for every source row. */
+static int mrr_stream_at_key(const MrrStream *p) {
+  if (!p->src.bRow)
+    return 0;
+  sqlite3_value *pNext = sqlite3_column_value(p->src.pStmt, 0);
+  if (p->bKeyInt && sqlite3_value_type(pNext) == SQLITE_INTEGER) {
+    return sqlite3_value_int64(pNext) == p->iKey;
+  }
+  return sx_value_compare(pNext, p->pKey) == 0;
 }
 
 /* Reads every row of the key the source is on into aRow. */
@@ -541,6 +588,8 @@ static int mrr_read_key(MrrStream *p, char **pzErr) {
   p->pKey = sqlite3_value_dup(sqlite3_column_value(p->src.pStmt, 0));
   if (p->pKey == 0)
     return SQLITE_NOMEM;
+  p->bKeyInt = sqlite3_value_type(p->pKey) == SQLITE_INTEGER;
+  p->iKey = p->bKeyInt ? sqlite3_value_int64(p->pKey) : 0;
   p->nRow = 0;
   do {
     int rc = mrr_read_row(p, pzErr);
@@ -549,7 +598,7 @@ static int mrr_read_key(MrrStream *p, char **pzErr) {
     rc = mrr_group_step(&p->src);
     if (rc != SQLITE_OK)
       return mrr_read_error(p, rc, pzErr);
-  } while (mrr_group_at(&p->src, p->pKey));
+  } while (mrr_stream_at_key(p));
   return SQLITE_OK;
 }
 
@@ -673,9 +722,7 @@ static void mrr_movement_func(sqlite3_context *ctx, int argc,
   }
   if (rc == SX_NULL)
     return; /* NULL mrr gives NULL */
-  const char *zKind = mrr_kind_name(mrr_kind(prev, mrr, was != 0));
-  if (zKind)
-    sqlite3_result_text(ctx, zKind, -1, SQLITE_STATIC);
+  mrr_result_kind(ctx, mrr_kind(prev, mrr, was != 0));
 }
 
 /* ------------------------------------------------------------------ */
@@ -910,15 +957,12 @@ static int mov_column(sqlite3_vtab_cursor *pBase, sqlite3_context *ctx,
                       int iCol) {
   MovCursor *pCur = (MovCursor *)pBase;
   const MrrMove *m = &pCur->stream.aMove[pCur->iMove];
-  char zBuf[MRR_PERIOD_BUF];
   switch (iCol) {
   case MOV_KEY:
     sqlite3_result_value(ctx, pCur->stream.pKey);
     break;
   case MOV_PERIOD:
-    sqlite3_result_text(
-        ctx, mrr_period_text(m->period, pCur->stream.pSpec->grain, zBuf), -1,
-        SQLITE_TRANSIENT);
+    mrr_result_period(ctx, m->period, pCur->stream.pSpec->grain);
     break;
   case MOV_PREV:
     sqlite3_result_double(ctx, m->prev);
@@ -930,7 +974,7 @@ static int mov_column(sqlite3_vtab_cursor *pBase, sqlite3_context *ctx,
     sqlite3_result_double(ctx, m->mrr - m->prev);
     break;
   default:
-    sqlite3_result_text(ctx, mrr_kind_name(m->kind), -1, SQLITE_STATIC);
+    mrr_result_kind(ctx, m->kind);
   }
   return SQLITE_OK;
 }

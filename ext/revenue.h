@@ -34,10 +34,10 @@ int mrr_grain_parse(const char *z, MrrGrain *pGrain);
 int mrr_period_index(sqlite3_value *pVal, MrrGrain grain, sqlite3_int64 *pIdx);
 #define MRR_PERIOD_INVALID_MSG "must be a date or 'YYYY-MM' text"
 
-/* The period as text: '2024-03', '2024-Q1' or '2024'. zBuf holds at least
-** MRR_PERIOD_BUF bytes; returns zBuf. */
 #define MRR_PERIOD_BUF 16
-char *mrr_period_text(sqlite3_int64 idx, MrrGrain grain, char *zBuf);
+
+/* The period's text as the result of ctx: '2024-03', '2024-Q1' or '2024'. */
+void mrr_result_period(sqlite3_context *ctx, sqlite3_int64 idx, MrrGrain grain);
 
 /* The first day of the period, midnight. */
 SxTime mrr_period_start(sqlite3_int64 idx, MrrGrain grain);
@@ -57,8 +57,9 @@ typedef enum {
 /* The movement from prev to cur (both >= 0); bWasCustomer: had MRR > 0 in
 ** some earlier period. */
 MrrKind mrr_kind(double prev, double cur, int bWasCustomer);
-/* 'new', 'expansion', ... ; NULL for MRR_NONE. */
-const char *mrr_kind_name(MrrKind kind);
+/* The kind's name as the result of ctx: 'new', 'expansion', ... (NULL for
+** MRR_NONE). */
+void mrr_result_kind(sqlite3_context *ctx, MrrKind kind);
 
 /* ---- options shared by the movement tables ------------------------------ */
 
@@ -152,6 +153,8 @@ typedef struct MrrStream {
   int bAnyPeriod;      /* the source has at least one counted row */
   sqlite3_int64 iLast; /* the last period present in the source */
   sqlite3_value *pKey; /* the current customer's key */
+  int bKeyInt;         /* pKey is an INTEGER, iKey its value */
+  sqlite3_int64 iKey;
   MrrRow *aRow;        /* its rows */
   sqlite3_int64 nRow, nRowAlloc;
   MrrMove *aMove; /* its movements */

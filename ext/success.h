@@ -20,6 +20,7 @@
 #define SUCCESS_H
 
 #include <sqlite3ext.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -82,8 +83,23 @@ int sx_churn_register(sqlite3 *db, char **pzErr);
 
 /* Numbers (SPEC 1): INTEGER and REAL; TEXT that is a well-formed decimal
 ** number, optionally surrounded by spaces ("12", "-3.5e2", " .5 "); not
-** hex, not "inf"/"nan". Non-finite results are SX_INVALID. */
-int sx_number(sqlite3_value *pVal, double *pOut);
+** hex, not "inf"/"nan". Non-finite results are SX_INVALID.
+** Inline: INTEGER and REAL cells are read in a few instructions, as the
+** per-row readers of the virtual tables need; TEXT and the rest go to
+** sx_number_other. */
+int sx_number_other(sqlite3_value *pVal, int eType, double *pOut);
+static inline int sx_number(sqlite3_value *pVal, double *pOut) {
+  int eType = sqlite3_value_type(pVal);
+  if (eType == SQLITE_FLOAT) {
+    *pOut = sqlite3_value_double(pVal);
+    return isfinite(*pOut) ? SX_OK : SX_INVALID;
+  }
+  if (eType == SQLITE_INTEGER) {
+    *pOut = (double)sqlite3_value_int64(pVal);
+    return SX_OK;
+  }
+  return sx_number_other(pVal, eType, pOut);
+}
 
 /* Parses a well-formed decimal number in z[0..n-1] (n<0: NUL-terminated),
 ** surrounding spaces allowed. Locale independent. Returns SX_OK or
@@ -264,8 +280,15 @@ int sx_find_eq(const sqlite3_index_info *pInfo, int iCol);
 void sx_vtab_error(sqlite3_vtab *pVtab, char *zMsg);
 
 /* Grows *paElem (element size szElem) so that it holds at least nNeed
-** elements; *pnAlloc tracks the capacity. SQLITE_OK or SQLITE_NOMEM. */
-int sx_grow(void **paElem, sqlite3_int64 *pnAlloc, sqlite3_int64 nNeed,
-            size_t szElem);
+** elements; *pnAlloc tracks the capacity. SQLITE_OK or SQLITE_NOMEM.
+** Inline: the usual call, on an array that is large enough already, is
+** one comparison; sx_grow_alloc reallocates. */
+int sx_grow_alloc(void **paElem, sqlite3_int64 *pnAlloc, sqlite3_int64 nNeed,
+                  size_t szElem);
+static inline int sx_grow(void **paElem, sqlite3_int64 *pnAlloc,
+                          sqlite3_int64 nNeed, size_t szElem) {
+  return nNeed <= *pnAlloc ? SQLITE_OK
+                           : sx_grow_alloc(paElem, pnAlloc, nNeed, szElem);
+}
 
 #endif /* SUCCESS_H */
