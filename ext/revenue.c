@@ -142,7 +142,9 @@ static int mrr_period_index_date(sqlite3_value *pVal, MrrGrain grain,
   return SX_OK;
 }
 
-int mrr_period_index(sqlite3_value *pVal, MrrGrain grain, sqlite3_int64 *pIdx) {
+/* mrr_period_index, inline in the two per-row loops of this file. */
+static inline int mrr_period_index_inline(sqlite3_value *pVal, MrrGrain grain,
+                                          sqlite3_int64 *pIdx) {
   int eType = sqlite3_value_type(pVal);
   if (eType == SQLITE_TEXT) {
     int y, m;
@@ -155,6 +157,10 @@ int mrr_period_index(sqlite3_value *pVal, MrrGrain grain, sqlite3_int64 *pIdx) {
     return SX_NULL;
   }
   return mrr_period_index_date(pVal, grain, pIdx);
+}
+
+int mrr_period_index(sqlite3_value *pVal, MrrGrain grain, sqlite3_int64 *pIdx) {
+  return mrr_period_index_inline(pVal, grain, pIdx);
 }
 
 /* Year and first month of period idx. */
@@ -237,9 +243,9 @@ MrrKind mrr_kind(double prev, double cur, int bWasCustomer) {
 static const struct {
   const char *zName;
   int nName;
-} aMrrKind[] = {{0, 0},          {"new", 3},   {"expansion", 9},
-                {"contraction", 11}, {"churn", 5}, {"reactivation", 12},
-                {"flat", 4}};
+} aMrrKind[] = {
+    {0, 0},       {"new", 3},           {"expansion", 9}, {"contraction", 11},
+    {"churn", 5}, {"reactivation", 12}, {"flat", 4}};
 
 void mrr_result_kind(sqlite3_context *ctx, MrrKind kind) {
   if (kind != MRR_NONE) {
@@ -489,8 +495,8 @@ static int mrr_find_last_period(MrrStream *p, char **pzErr) {
   p->bAnyPeriod = 0;
   while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
     sqlite3_int64 idx;
-    if (mrr_period_index(sqlite3_column_value(pStmt, 0), s->grain, &idx) ==
-        SX_OK) {
+    if (mrr_period_index_inline(sqlite3_column_value(pStmt, 0), s->grain,
+                                &idx) == SX_OK) {
       if (!p->bAnyPeriod || idx > p->iLast)
         p->iLast = idx;
       p->bAnyPeriod = 1;
@@ -546,7 +552,7 @@ static int mrr_read_row(MrrStream *p, char **pzErr) {
   int rc = sx_number(pValue, &value);
   if (rc == SX_NULL)
     return SQLITE_OK; /* (9) */
-  switch (mrr_period_index(pPeriod, s->grain, &idx)) {
+  switch (mrr_period_index_inline(pPeriod, s->grain, &idx)) {
   case SX_NULL:
     return SQLITE_OK; /* (9) */
   case SX_INVALID:

@@ -155,7 +155,7 @@ typedef struct MrrStream {
   sqlite3_value *pKey; /* the current customer's key */
   int bKeyInt;         /* pKey is an INTEGER, iKey its value */
   sqlite3_int64 iKey;
-  MrrRow *aRow;        /* its rows */
+  MrrRow *aRow; /* its rows */
   sqlite3_int64 nRow, nRowAlloc;
   MrrMove *aMove; /* its movements */
   sqlite3_int64 nMove, nMoveAlloc;

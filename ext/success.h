@@ -19,8 +19,8 @@
 #ifndef SUCCESS_H
 #define SUCCESS_H
 
-#include <sqlite3ext.h>
 #include <math.h>
+#include <sqlite3ext.h>
 #include <stddef.h>
 #include <stdint.h>
 
