@@ -60,8 +60,10 @@
 ** before the first key by one pass over the period column alone
 ** ("SELECT period FROM src WHERE key, period, value IS NOT NULL", each IS
 ** NOT NULL left out when the column is declared NOT NULL, so that an index
-** on (key, period) covers it: about a quarter of the cost of the ordered
-** read), each cell normalised in C (periods come in mixed forms, so SQL's
+** on (key, period) covers it: measured, 0.4x the cost of the ordered read
+** in SQLite, and no SQL form of it is cheaper: max(), DISTINCT, GROUP BY
+** and WHERE filters all cost more per row than returning the cell), each
+** cell normalised in C (periods come in mixed forms, so SQL's
 ** max() would not do), and kept for the statement (a join that filters the
 ** table once per outer row does it once). Cells that are not periods are
 ** skipped there: they are reported by the main pass when they belong to a
