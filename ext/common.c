@@ -163,13 +163,11 @@ int sx_parse_number(const char *z, int n, double *pOut) {
   return SX_OK;
 }
 
+/* sx_number for the types its inline part leaves: NULL, TEXT, BLOB. */
 int sx_number_other(sqlite3_value *pVal, int eType, double *pOut) {
   switch (eType) {
   case SQLITE_NULL:
     return SX_NULL;
-  case SQLITE_INTEGER:
-  case SQLITE_FLOAT:
-    return sx_number(pVal, pOut);
   case SQLITE_TEXT: {
     const char *z = (const char *)sqlite3_value_text(pVal);
     int n = sqlite3_value_bytes(pVal);

@@ -86,7 +86,7 @@ int sx_churn_register(sqlite3 *db, char **pzErr);
 ** hex, not "inf"/"nan". Non-finite results are SX_INVALID.
 ** Inline: INTEGER and REAL cells are read in a few instructions, as the
 ** per-row readers of the virtual tables need; TEXT and the rest go to
-** sx_number_other. */
+** sx_number_other (eType: NULL, TEXT or BLOB). */
 int sx_number_other(sqlite3_value *pVal, int eType, double *pOut);
 static inline int sx_number(sqlite3_value *pVal, double *pOut) {
   int eType = sqlite3_value_type(pVal);
