@@ -144,12 +144,10 @@ static int mrr_period_index_date(sqlite3_value *pVal, MrrGrain grain,
   return SX_OK;
 }
 
-/* mrr_period_index, inline in the two per-row loops of this file. */
-static inline int mrr_period_index_inline(sqlite3_value *pVal, MrrGrain grain,
-                                          sqlite3_int64 *pIdx) {
+int mrr_period_index(sqlite3_value *pVal, MrrGrain grain, sqlite3_int64 *pIdx) {
+  int y, m;
   int eType = sqlite3_value_type(pVal);
   if (eType == SQLITE_TEXT) {
-    int y, m;
     const unsigned char *z = sqlite3_value_text(pVal);
     if (z && mrr_parse_year_month(z, sqlite3_value_bytes(pVal), &y, &m)) {
       *pIdx = mrr_index_of(y, m, grain);
@@ -161,8 +159,35 @@ static inline int mrr_period_index_inline(sqlite3_value *pVal, MrrGrain grain,
   return mrr_period_index_date(pVal, grain, pIdx);
 }
 
-int mrr_period_index(sqlite3_value *pVal, MrrGrain grain, sqlite3_int64 *pIdx) {
-  return mrr_period_index_inline(pVal, grain, pIdx);
+void mrr_period_cache_init(MrrPeriodCache *pCache) {
+  memset(pCache->aWord, 0xFF, sizeof(pCache->aWord));
+}
+
+/* mrr_period_index through the cache, for the two per-row loops of the
+** stream. Only 'YYYY-MM' text of exactly 7 bytes is cached: its bytes and
+** terminator, read as one 64-bit word, are the key (the empty mark,
+** all ones, cannot match: a text's terminator is 0). */
+static inline int mrr_period_read(MrrPeriodCache *pCache, sqlite3_value *pVal,
+                                  MrrGrain grain, sqlite3_int64 *pIdx) {
+  if (sqlite3_value_type(pVal) == SQLITE_TEXT) {
+    const unsigned char *z = sqlite3_value_text(pVal);
+    if (z && sqlite3_value_bytes(pVal) == 7) {
+      uint64_t w;
+      int y, m;
+      memcpy(&w, z, sizeof(w));
+      unsigned h = (unsigned)((w * 0x9E3779B97F4A7C15ull) >> 58);
+      if (pCache->aWord[h] == w) {
+        *pIdx = pCache->aIdx[h];
+        return SX_OK;
+      }
+      if (mrr_parse_year_month(z, 7, &y, &m)) {
+        *pIdx = pCache->aIdx[h] = mrr_index_of(y, m, grain);
+        pCache->aWord[h] = w;
+        return SX_OK;
+      }
+    }
+  }
+  return mrr_period_index(pVal, grain, pIdx);
 }
 
 /* Year and first month of period idx. */
@@ -497,8 +522,8 @@ static int mrr_find_last_period(MrrStream *p, char **pzErr) {
   p->bAnyPeriod = 0;
   while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
     sqlite3_int64 idx;
-    if (mrr_period_index_inline(sqlite3_column_value(pStmt, 0), s->grain,
-                                &idx) == SX_OK) {
+    if (mrr_period_read(&p->cache, sqlite3_column_value(pStmt, 0), s->grain,
+                        &idx) == SX_OK) {
       if (!p->bAnyPeriod || idx > p->iLast)
         p->iLast = idx;
       p->bAnyPeriod = 1;
@@ -519,6 +544,7 @@ int mrr_stream_start(MrrStream *p, sqlite3 *db, const MrrSpec *pSpec,
   p->bEof = 1;
   p->nMove = 0;
   if (!p->bHaveLast) {
+    mrr_period_cache_init(&p->cache);
     rc = mrr_find_last_period(p, pzErr);
     if (rc != SQLITE_OK)
       return rc;
@@ -554,7 +580,7 @@ static int mrr_read_row(MrrStream *p, char **pzErr) {
   int rc = sx_number(pValue, &value);
   if (rc == SX_NULL)
     return SQLITE_OK; /* (9) */
-  switch (mrr_period_index_inline(pPeriod, s->grain, &idx)) {
+  switch (mrr_period_read(&p->cache, pPeriod, s->grain, &idx)) {
   case SX_NULL:
     return SQLITE_OK; /* (9) */
   case SX_INVALID:

@@ -144,16 +144,27 @@ typedef struct MrrRow {
   sqlite3_int64 seq;
 } MrrRow;
 
+/* Period cells already read, by content ('YYYY-MM' text only): a source
+** has few distinct periods, each read on many rows. Direct-mapped; 64
+** entries keep the 24 months of two years apart. */
+#define MRR_PERIOD_CACHE 64
+typedef struct MrrPeriodCache {
+  uint64_t aWord[MRR_PERIOD_CACHE]; /* the cell's 8 bytes with terminator */
+  sqlite3_int64 aIdx[MRR_PERIOD_CACHE];
+} MrrPeriodCache;
+void mrr_period_cache_init(MrrPeriodCache *pCache);
+
 typedef struct MrrStream {
   const MrrSpec *pSpec;
   sqlite3 *db;
-  MrrGroup src;        /* SELECT key, period, value ... by key */
-  int bKeyEq;          /* src was prepared with "key = ?" */
-  int bHaveLast;       /* iLast is known (computed once per stream) */
-  int bAnyPeriod;      /* the source has at least one counted row */
-  sqlite3_int64 iLast; /* the last period present in the source */
-  sqlite3_value *pKey; /* the current customer's key */
-  int bKeyInt;         /* pKey is an INTEGER, iKey its value */
+  MrrGroup src;         /* SELECT key, period, value ... by key */
+  int bKeyEq;           /* src was prepared with "key = ?" */
+  int bHaveLast;        /* iLast is known (computed once per stream) */
+  MrrPeriodCache cache; /* valid once bHaveLast is set */
+  int bAnyPeriod;       /* the source has at least one counted row */
+  sqlite3_int64 iLast;  /* the last period present in the source */
+  sqlite3_value *pKey;  /* the current customer's key */
+  int bKeyInt;          /* pKey is an INTEGER, iKey its value */
   sqlite3_int64 iKey;
   MrrRow *aRow; /* its rows */
   sqlite3_int64 nRow, nRowAlloc;
