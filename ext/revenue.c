@@ -56,20 +56,26 @@
 ** movements; then the buffers are reused for the next key.
 **
 ** The last period (8) depends on every row of the source, also on keys
-** not read yet, so it cannot be known while streaming. It is computed
-** before the first key by one pass over the period column alone
-** ("SELECT period FROM src WHERE key, period, value IS NOT NULL", each IS
-** NOT NULL left out when the column is declared NOT NULL, so that an index
-** on (key, period) covers it: measured, 0.4x the cost of the ordered read
-** in SQLite, and no SQL form of it is cheaper: max(), DISTINCT, GROUP BY
-** and WHERE filters all cost more per row than returning the cell), each
-** cell normalised in C (periods come in mixed forms, so SQL's
-** max() would not do), and kept for the statement (a join that filters the
-** table once per outer row does it once). Cells that are not periods are
-** skipped there: they are reported by the main pass when they belong to a
-** key being read. No memory is kept per key: one key's rows and movements
-** at a time (measured: SQLite's heap high-water mark is the same for 10k,
-** 50k and 200k customers).
+** not read yet, so it cannot be known while streaming; and it is needed
+** only to decide whether a key active in its last period gets a churn
+** row, that is, whether the source has any later period. That is answered
+** lazily (mrr_period_after): from the latest period read so far, by the
+** main read or by a scan of the period column alone ("SELECT period FROM
+** src WHERE key, period, value IS NOT NULL", each IS NOT NULL left out
+** when the column is declared NOT NULL, so that an index on (key, period)
+** covers it), which runs only until it meets a later period, and goes on
+** from there when a later key asks. So a key that left before the end
+** costs the start of the scan; a key active in the last period costs the
+** whole scan, once per statement (also when a join filters the table once
+** per outer row). Measured, the whole scan is 0.4x the cost of the ordered
+** read in SQLite, and no SQL form of it is cheaper: max(), DISTINCT,
+** GROUP BY and WHERE filters all cost more per row than returning the
+** cell; cells are normalised in C, through a small cache of the period
+** texts already read (periods come in mixed forms, so SQL's max() would
+** not do anyway). Cells that are not periods are skipped there: the main
+** read reports them when they belong to a key being read. No memory is
+** kept per key: one key's rows and movements at a time (measured: SQLite's
+** heap high-water mark is the same for 10k, 50k and 200k customers).
 */
 #include "revenue.h"
 
@@ -500,12 +506,11 @@ static int mrr_not_null(sqlite3 *db, const SxSource *pSrc, const char *zCol) {
   return bNotNull;
 }
 
-/* The last period present in the source (8): one pass over the period
-** column of the counted rows (9). */
-static int mrr_find_last_period(MrrStream *p, char **pzErr) {
+/* Prepares the scan of the period column of the counted rows (9), for
+** rule (8). */
+static int mrr_last_scan_prepare(MrrStream *p, char **pzErr) {
   const MrrSpec *s = p->pSpec;
   sqlite3_str *pStr = sqlite3_str_new(p->db);
-  sqlite3_stmt *pStmt = 0;
   const char *azCol[] = {s->zPeriod, s->zKey, s->zValue};
   int nWhere = 0;
   mrr_sql_select(pStr, &s->src, azCol, 1);
@@ -516,23 +521,41 @@ static int mrr_find_last_period(MrrStream *p, char **pzErr) {
     mrr_sql_col(pStr, azCol[i]);
     sqlite3_str_appendall(pStr, " IS NOT NULL");
   }
-  int rc = sx_source_prepare(p->db, s->zModule, pStr, &pStmt, pzErr);
-  if (rc != SQLITE_OK)
-    return rc;
-  p->bAnyPeriod = 0;
-  while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
-    sqlite3_int64 idx;
-    if (mrr_period_read(&p->cache, sqlite3_column_value(pStmt, 0), s->grain,
-                        &idx) == SX_OK) {
-      if (!p->bAnyPeriod || idx > p->iLast)
-        p->iLast = idx;
-      p->bAnyPeriod = 1;
+  return sx_source_prepare(p->db, s->zModule, pStr, &p->pLastScan, pzErr);
+}
+
+/* Rule (8): *pbAfter = 1 when some counted row of the source has a period
+** later than iPeriod. Answered from the latest period seen so far (by the
+** main read and by this scan) when that is later; else the scan of the
+** period column goes on from where it stopped, until it reads a later
+** period or the end of the source. Cells that are not periods are skipped:
+** the main read reports them when they belong to a key it reads. */
+static int mrr_period_after(MrrStream *p, sqlite3_int64 iPeriod, int *pbAfter,
+                            char **pzErr) {
+  int rc = SQLITE_ROW;
+  if (p->iLatest <= iPeriod && !p->bLastScanDone) {
+    if (p->pLastScan == 0 &&
+        (rc = mrr_last_scan_prepare(p, pzErr)) != SQLITE_OK)
+      return rc;
+    while (p->iLatest <= iPeriod &&
+           (rc = sqlite3_step(p->pLastScan)) == SQLITE_ROW) {
+      sqlite3_int64 idx;
+      if (mrr_period_read(&p->cache, sqlite3_column_value(p->pLastScan, 0),
+                          p->pSpec->grain, &idx) == SX_OK &&
+          idx > p->iLatest) {
+        p->iLatest = idx;
+      }
+    }
+    if (rc == SQLITE_DONE) {
+      p->bLastScanDone = 1;
+      sqlite3_finalize(p->pLastScan);
+      p->pLastScan = 0;
+    } else if (rc != SQLITE_ROW) {
+      return mrr_read_error(p, rc, pzErr);
     }
   }
-  if (rc != SQLITE_DONE)
-    rc = mrr_read_error(p, rc, pzErr);
-  sqlite3_finalize(pStmt);
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  *pbAfter = p->iLatest > iPeriod;
+  return SQLITE_OK;
 }
 
 int mrr_stream_start(MrrStream *p, sqlite3 *db, const MrrSpec *pSpec,
@@ -543,12 +566,10 @@ int mrr_stream_start(MrrStream *p, sqlite3 *db, const MrrSpec *pSpec,
   p->db = db;
   p->bEof = 1;
   p->nMove = 0;
-  if (!p->bHaveLast) {
+  if (!p->bStarted) {
     mrr_period_cache_init(&p->cache);
-    rc = mrr_find_last_period(p, pzErr);
-    if (rc != SQLITE_OK)
-      return rc;
-    p->bHaveLast = 1;
+    p->iLatest = -1; /* before any period: they start at 0 (year 0000) */
+    p->bStarted = 1;
   }
   if (p->src.pStmt && p->bKeyEq != bKeyEq) {
     sqlite3_finalize(p->src.pStmt);
@@ -596,6 +617,8 @@ static int mrr_read_row(MrrStream *p, char **pzErr) {
   if (sx_grow((void **)&p->aRow, &p->nRowAlloc, p->nRow + 1, sizeof(MrrRow))) {
     return SQLITE_NOMEM;
   }
+  if (idx > p->iLatest)
+    p->iLatest = idx; /* a counted row (8) */
   MrrRow *pRow = &p->aRow[p->nRow];
   pRow->period = idx;
   pRow->value = value + 0.0; /* -0.0 is 0 */
@@ -669,7 +692,7 @@ static int mrr_emit(MrrStream *p, sqlite3_int64 period, double prev, double mrr,
 }
 
 /* Walks the sorted rows once and emits the key's movements (6)-(8). */
-static int mrr_build_moves(MrrStream *p) {
+static int mrr_build_moves(MrrStream *p, char **pzErr) {
   double prev = 0;
   int bWas = 0, rc = SQLITE_OK;
   sqlite3_int64 i = 0, iLastPeriod = 0;
@@ -694,8 +717,11 @@ static int mrr_build_moves(MrrStream *p) {
     prev = mrr;
     iLastPeriod = period;
   }
-  if (rc == SQLITE_OK && prev > 0 && iLastPeriod < p->iLast) {
-    rc = mrr_emit(p, iLastPeriod + 1, prev, 0, MRR_CHURN); /* (7), (8) */
+  if (rc == SQLITE_OK && prev > 0) {
+    int bAfter = 0;
+    rc = mrr_period_after(p, iLastPeriod, &bAfter, pzErr);
+    if (rc == SQLITE_OK && bAfter)
+      rc = mrr_emit(p, iLastPeriod + 1, prev, 0, MRR_CHURN); /* (7), (8) */
   }
   return rc;
 }
@@ -709,7 +735,7 @@ int mrr_stream_next(MrrStream *p, char **pzErr) {
     }
     int rc = mrr_read_key(p, pzErr);
     if (rc == SQLITE_OK)
-      rc = mrr_build_moves(p);
+      rc = mrr_build_moves(p, pzErr);
     if (rc != SQLITE_OK)
       return rc;
   }
@@ -718,6 +744,7 @@ int mrr_stream_next(MrrStream *p, char **pzErr) {
 
 void mrr_stream_free(MrrStream *p) {
   sqlite3_finalize(p->src.pStmt);
+  sqlite3_finalize(p->pLastScan);
   sqlite3_value_free(p->pKey);
   sqlite3_free(p->aRow);
   sqlite3_free(p->aMove);

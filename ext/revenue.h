@@ -157,14 +157,20 @@ void mrr_period_cache_init(MrrPeriodCache *pCache);
 typedef struct MrrStream {
   const MrrSpec *pSpec;
   sqlite3 *db;
-  MrrGroup src;         /* SELECT key, period, value ... by key */
-  int bKeyEq;           /* src was prepared with "key = ?" */
-  int bHaveLast;        /* iLast is known (computed once per stream) */
-  MrrPeriodCache cache; /* valid once bHaveLast is set */
-  int bAnyPeriod;       /* the source has at least one counted row */
-  sqlite3_int64 iLast;  /* the last period present in the source */
-  sqlite3_value *pKey;  /* the current customer's key */
-  int bKeyInt;          /* pKey is an INTEGER, iKey its value */
+  MrrGroup src; /* SELECT key, period, value ... by key */
+  int bKeyEq;   /* src was prepared with "key = ?" */
+  int bStarted; /* cache and iLatest are set (first start) */
+  MrrPeriodCache cache;
+  /* Rule (8), found lazily and kept for the stream's life (one statement):
+  ** the latest period of a counted row read so far, by the main read or by
+  ** pLastScan (a scan of the period column, stopped where it found a
+  ** period later than asked); -1 before any. After the whole scan
+  ** (bLastScanDone) it is the last period of the source. */
+  sqlite3_int64 iLatest;
+  sqlite3_stmt *pLastScan;
+  int bLastScanDone;
+  sqlite3_value *pKey; /* the current customer's key */
+  int bKeyInt;         /* pKey is an INTEGER, iKey its value */
   sqlite3_int64 iKey;
   MrrRow *aRow; /* its rows */
   sqlite3_int64 nRow, nRowAlloc;
@@ -174,9 +180,9 @@ typedef struct MrrStream {
 } MrrStream;
 
 /* Prepares (first call, or when pKeyEq's presence changed) and starts the
-** stream; the last period of the source is computed on the first call
-** and kept for the stream's life (one statement). Then call
-** mrr_stream_next for the first customer. Errors go to *pzErr. */
+** stream; what is known of the source's last period (8) is kept for the
+** stream's life (one statement). Then call mrr_stream_next for the first
+** customer. Errors go to *pzErr. */
 int mrr_stream_start(MrrStream *p, sqlite3 *db, const MrrSpec *pSpec,
                      sqlite3_value *pKeyEq, char **pzErr);
 /* Loads the next customer with at least one movement into pKey / aMove;
