@@ -24,14 +24,21 @@
 # The floor is kept as the issue defines it (the ordered read of key,
 # period, value).
 
+# What the entries below share: the data (24 months of MRR history for
+# 50k and 200k customers) and the virtual table over it, with the
+# reference's views.
+proc bench::decl::mrr_history_24_months {} {
+  unit  customers
+  sizes {50000 200000}
+  gen   {--tables mrr_history --months 24}
+  setup "CREATE VIRTUAL TABLE temp.mv USING mrr_movements(
+           source=mrr_history, key=customer_id, period=month, value=mrr);
+         [reference revenue]"
+}
+
 bench_entry revenue_movements {
   title  {mrr_movements virtual table (24 months of MRR history)}
-  unit   customers
-  sizes  {50000 200000}
-  gen    {--tables mrr_history --months 24}
-  setup  "CREATE VIRTUAL TABLE temp.mv USING mrr_movements(
-            source=mrr_history, key=customer_id, period=month, value=mrr);
-          [reference revenue]"
+  mrr_history_24_months
   ext    {SELECT count(*), round(sum(delta), 2), sum(movement = 'churn')
           FROM mv}
   ref    {SELECT count(*), round(sum(delta), 2), sum(movement = 'churn')
@@ -56,12 +63,7 @@ bench_entry revenue_movements {
 # start of the scan, on a query of a few microseconds.
 bench_entry revenue_movements_one_key {
   title  {mrr_movements, one customer who left (WHERE customer_id = ?)}
-  unit   customers
-  sizes  {50000 200000}
-  gen    {--tables mrr_history --months 24}
-  setup  "CREATE VIRTUAL TABLE temp.mv USING mrr_movements(
-            source=mrr_history, key=customer_id, period=month, value=mrr);
-          [reference revenue]"
+  mrr_history_24_months
   ext    {SELECT count(*), round(sum(delta), 2) FROM mv WHERE customer_id = 4242}
   ref    {SELECT count(*), round(sum(delta), 2) FROM ref_mrr_movements
           WHERE customer_id = 4242}
@@ -73,12 +75,7 @@ bench_entry revenue_movements_one_key {
 
 bench_entry revenue_movements_one_active_key {
   title  {mrr_movements, one customer active in the last period}
-  unit   customers
-  sizes  {50000 200000}
-  gen    {--tables mrr_history --months 24}
-  setup  "CREATE VIRTUAL TABLE temp.mv USING mrr_movements(
-            source=mrr_history, key=customer_id, period=month, value=mrr);
-          [reference revenue]"
+  mrr_history_24_months
   ext    {SELECT count(*), round(sum(delta), 2) FROM mv WHERE customer_id = 4243}
   ref    {SELECT count(*), round(sum(delta), 2) FROM ref_mrr_movements
           WHERE customer_id = 4243}
