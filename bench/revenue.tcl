@@ -14,11 +14,11 @@
 # customer active in the last period gets no churn row, and that period
 # depends on keys not read yet; here customer 1 is active in the last
 # period, so the whole scan runs). Instruction counts at 10,000 customers
-# (callgrind, inside sqlite3_step, 2026-11-30): ext 518 M, floor 374 M
-# (ext/floor 1.38). Of ext: that scan 104 M (SQLite's covered scan of the
-# period column 82.7 M = 0.22x the floor, the cells' C reading 21 M), the
+# (callgrind, inside sqlite3_step, 2026-11-30): ext 525 M, floor 376 M
+# (ext/floor 1.40). Of ext: that scan 105 M (SQLite's covered scan of the
+# period column 82.7 M = 0.22x the floor, the cells' C reading 22 M), the
 # ordered read of key, period, value 210 M (the floor's own read is 208 M),
-# the movements in C 73 M, the outer query over the virtual table 132 M.
+# the movements in C 79 M, the outer query over the virtual table 132 M.
 # Tried for the scan and slower than returning every cell: max(), DISTINCT,
 # group_concat per key, and WHERE filters that would let SQLite skip cells.
 # The floor is kept as the issue defines it (the ordered read of key,

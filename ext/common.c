@@ -522,13 +522,9 @@ static int sx_bytes_compare(const void *a, int na, const void *b, int nb) {
   return c ? c : na - nb;
 }
 
-int sx_value_compare(sqlite3_value *a, sqlite3_value *b) {
-  int ta = sqlite3_value_type(a), tb = sqlite3_value_type(b);
-  if (ta == SQLITE_INTEGER && tb == SQLITE_INTEGER) {
-    /* the usual keys, first: merges compare keys on every row */
-    sqlite3_int64 x = sqlite3_value_int64(a), y = sqlite3_value_int64(b);
-    return x < y ? -1 : x > y;
-  }
+/* sx_value_compare for the pairs its inline part leaves (not both
+** INTEGER). */
+int sx_value_compare_other(sqlite3_value *a, int ta, sqlite3_value *b, int tb) {
   int ca = sx_value_class(ta), cb = sx_value_class(tb);
   if (ca != cb)
     return ca - cb;
@@ -936,8 +932,6 @@ void sx_vtab_error(sqlite3_vtab *pVtab, char *zMsg) {
 
 int sx_grow_alloc(void **paElem, sqlite3_int64 *pnAlloc, sqlite3_int64 nNeed,
                   size_t szElem) {
-  if (nNeed <= *pnAlloc)
-    return SQLITE_OK;
   sqlite3_int64 nNew = *pnAlloc ? *pnAlloc * 2 : 16;
   while (nNew < nNeed)
     nNew *= 2;

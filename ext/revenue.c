@@ -165,32 +165,33 @@ int mrr_period_index(sqlite3_value *pVal, MrrGrain grain, sqlite3_int64 *pIdx) {
   return mrr_period_index_date(pVal, grain, pIdx);
 }
 
-void mrr_period_cache_init(MrrPeriodCache *pCache) {
+static void mrr_period_cache_init(MrrPeriodCache *pCache) {
   memset(pCache->aWord, 0xFF, sizeof(pCache->aWord));
 }
 
 /* mrr_period_index through the cache, for the two per-row loops of the
-** stream. Only 'YYYY-MM' text of exactly 7 bytes is cached: its bytes and
-** terminator, read as one 64-bit word, are the key (the empty mark,
-** all ones, cannot match: a text's terminator is 0). */
+** stream. A text cell's period depends on its bytes alone; texts of
+** exactly 7 bytes ('YYYY-MM') are cached, keyed by those bytes and the
+** terminator read as one 64-bit word (the empty mark, all ones, cannot
+** match: a text's terminator is 0). */
 static inline int mrr_period_read(MrrPeriodCache *pCache, sqlite3_value *pVal,
                                   MrrGrain grain, sqlite3_int64 *pIdx) {
   if (sqlite3_value_type(pVal) == SQLITE_TEXT) {
     const unsigned char *z = sqlite3_value_text(pVal);
     if (z && sqlite3_value_bytes(pVal) == 7) {
       uint64_t w;
-      int y, m;
       memcpy(&w, z, sizeof(w));
       unsigned h = (unsigned)((w * 0x9E3779B97F4A7C15ull) >> 58);
       if (pCache->aWord[h] == w) {
         *pIdx = pCache->aIdx[h];
         return SX_OK;
       }
-      if (mrr_parse_year_month(z, 7, &y, &m)) {
-        *pIdx = pCache->aIdx[h] = mrr_index_of(y, m, grain);
+      int rc = mrr_period_index(pVal, grain, pIdx);
+      if (rc == SX_OK) {
         pCache->aWord[h] = w;
-        return SX_OK;
+        pCache->aIdx[h] = *pIdx;
       }
+      return rc;
     }
   }
   return mrr_period_index(pVal, grain, pIdx);
@@ -219,6 +220,8 @@ static char *mrr_put_digits(char *z, int v, int n) {
     z[i] = (char)('0' + v % 10);
   return z + n;
 }
+
+#define MRR_PERIOD_BUF 16
 
 /* The period as text: '2024-03', '2024-Q1' or '2024', in zBuf (at least
 ** MRR_PERIOD_BUF bytes); returns its length. Formatted by hand: this runs
@@ -524,35 +527,44 @@ static int mrr_last_scan_prepare(MrrStream *p, char **pzErr) {
   return sx_source_prepare(p->db, s->zModule, pStr, &p->pLastScan, pzErr);
 }
 
+/* Reads the next cell of the period-column scan (preparing it on first
+** use) into iLatest; at the end of the source, finishes the scan. */
+static int mrr_last_scan_step(MrrStream *p, char **pzErr) {
+  if (p->pLastScan == 0) {
+    int rc = mrr_last_scan_prepare(p, pzErr);
+    if (rc != SQLITE_OK)
+      return rc;
+  }
+  int rc = sqlite3_step(p->pLastScan);
+  if (rc == SQLITE_ROW) {
+    sqlite3_int64 idx;
+    if (mrr_period_read(&p->cache, sqlite3_column_value(p->pLastScan, 0),
+                        p->pSpec->grain, &idx) == SX_OK &&
+        idx > p->iLatest) {
+      p->iLatest = idx;
+    }
+    return SQLITE_OK;
+  }
+  if (rc != SQLITE_DONE)
+    return mrr_read_error(p, rc, pzErr);
+  sqlite3_finalize(p->pLastScan);
+  p->pLastScan = 0;
+  p->bLastScanDone = 1;
+  return SQLITE_OK;
+}
+
 /* Rule (8): *pbAfter = 1 when some counted row of the source has a period
 ** later than iPeriod. Answered from the latest period seen so far (by the
-** main read and by this scan) when that is later; else the scan of the
+** main read and by the scan) when that is later; else the scan of the
 ** period column goes on from where it stopped, until it reads a later
 ** period or the end of the source. Cells that are not periods are skipped:
 ** the main read reports them when they belong to a key it reads. */
 static int mrr_period_after(MrrStream *p, sqlite3_int64 iPeriod, int *pbAfter,
                             char **pzErr) {
-  int rc = SQLITE_ROW;
-  if (p->iLatest <= iPeriod && !p->bLastScanDone) {
-    if (p->pLastScan == 0 &&
-        (rc = mrr_last_scan_prepare(p, pzErr)) != SQLITE_OK)
+  while (p->iLatest <= iPeriod && !p->bLastScanDone) {
+    int rc = mrr_last_scan_step(p, pzErr);
+    if (rc != SQLITE_OK)
       return rc;
-    while (p->iLatest <= iPeriod &&
-           (rc = sqlite3_step(p->pLastScan)) == SQLITE_ROW) {
-      sqlite3_int64 idx;
-      if (mrr_period_read(&p->cache, sqlite3_column_value(p->pLastScan, 0),
-                          p->pSpec->grain, &idx) == SX_OK &&
-          idx > p->iLatest) {
-        p->iLatest = idx;
-      }
-    }
-    if (rc == SQLITE_DONE) {
-      p->bLastScanDone = 1;
-      sqlite3_finalize(p->pLastScan);
-      p->pLastScan = 0;
-    } else if (rc != SQLITE_ROW) {
-      return mrr_read_error(p, rc, pzErr);
-    }
   }
   *pbAfter = p->iLatest > iPeriod;
   return SQLITE_OK;
@@ -626,27 +638,12 @@ static int mrr_read_row(MrrStream *p, char **pzErr) {
   return SQLITE_OK;
 }
 
-/* 1 when the source is on a row of the current key. Integer keys (the
-** usual case) are compared without sx_value_compare's class lookup: this
-** runs for every source row. */
-static int mrr_stream_at_key(const MrrStream *p) {
-  if (!p->src.bRow)
-    return 0;
-  sqlite3_value *pNext = sqlite3_column_value(p->src.pStmt, 0);
-  if (p->bKeyInt && sqlite3_value_type(pNext) == SQLITE_INTEGER) {
-    return sqlite3_value_int64(pNext) == p->iKey;
-  }
-  return sx_value_compare(pNext, p->pKey) == 0;
-}
-
 /* Reads every row of the key the source is on into aRow. */
 static int mrr_read_key(MrrStream *p, char **pzErr) {
   sqlite3_value_free(p->pKey);
   p->pKey = sqlite3_value_dup(sqlite3_column_value(p->src.pStmt, 0));
   if (p->pKey == 0)
     return SQLITE_NOMEM;
-  p->bKeyInt = sqlite3_value_type(p->pKey) == SQLITE_INTEGER;
-  p->iKey = p->bKeyInt ? sqlite3_value_int64(p->pKey) : 0;
   p->nRow = 0;
   do {
     int rc = mrr_read_row(p, pzErr);
@@ -655,7 +652,7 @@ static int mrr_read_key(MrrStream *p, char **pzErr) {
     rc = mrr_group_step(&p->src);
     if (rc != SQLITE_OK)
       return mrr_read_error(p, rc, pzErr);
-  } while (mrr_stream_at_key(p));
+  } while (mrr_group_at(&p->src, p->pKey));
   return SQLITE_OK;
 }
 

@@ -34,8 +34,6 @@ int mrr_grain_parse(const char *z, MrrGrain *pGrain);
 int mrr_period_index(sqlite3_value *pVal, MrrGrain grain, sqlite3_int64 *pIdx);
 #define MRR_PERIOD_INVALID_MSG "must be a date or 'YYYY-MM' text"
 
-#define MRR_PERIOD_BUF 16
-
 /* The period's text as the result of ctx: '2024-03', '2024-Q1' or '2024'. */
 void mrr_result_period(sqlite3_context *ctx, sqlite3_int64 idx, MrrGrain grain);
 
@@ -152,7 +150,6 @@ typedef struct MrrPeriodCache {
   uint64_t aWord[MRR_PERIOD_CACHE]; /* the cell's 8 bytes with terminator */
   sqlite3_int64 aIdx[MRR_PERIOD_CACHE];
 } MrrPeriodCache;
-void mrr_period_cache_init(MrrPeriodCache *pCache);
 
 typedef struct MrrStream {
   const MrrSpec *pSpec;
@@ -170,9 +167,7 @@ typedef struct MrrStream {
   sqlite3_stmt *pLastScan;
   int bLastScanDone;
   sqlite3_value *pKey; /* the current customer's key */
-  int bKeyInt;         /* pKey is an INTEGER, iKey its value */
-  sqlite3_int64 iKey;
-  MrrRow *aRow; /* its rows */
+  MrrRow *aRow;        /* its rows */
   sqlite3_int64 nRow, nRowAlloc;
   MrrMove *aMove; /* its movements */
   sqlite3_int64 nMove, nMoveAlloc;
